@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest-side helpers for the rig's test programs: HEST parsing, /dev/mem
+ * access to firmware registers and error status blocks, CPER record
+ * building and kernel-log checks. The test programs play the firmware's
+ * part: they write the record and the registers that firmware would write.
+ */
+#ifndef RIG_H
+#define RIG_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+
+static const char *rig_name = "?";
+
+static inline void __attribute__((noreturn, format(printf, 1, 2)))
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("RIG-FAIL: %s: ", rig_name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	exit(1);
+}
+
+static inline void __attribute__((format(printf, 1, 2))) info(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("RIG-INFO: %s: ", rig_name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static inline void pass(void)
+{
+	printf("RIG-PASS: %s\n", rig_name);
+	fflush(stdout);
+}
+
+/* ---- /dev/mem ----------------------------------------------------- */
+
+/*
+ * Map physical memory. pread/pwrite on /dev/mem fail with EFAULT for the
+ * non-RAM regions firmware tables point at on arm64, mmap works. The
+ * mapping is Device memory: use only the aligned accessors below, never
+ * memcpy/memset (they may use unaligned accesses or DC ZVA).
+ */
+static inline volatile void *devmem_map(uint64_t pa, size_t len)
+{
+	static int fd = -1;
+	long psz = sysconf(_SC_PAGESIZE);
+	uint64_t base = pa & ~(uint64_t)(psz - 1);
+	size_t maplen = (pa - base + len + psz - 1) & ~(size_t)(psz - 1);
+	void *p;
+
+	if (fd < 0)
+		fd = open("/dev/mem", O_RDWR | O_SYNC);
+	if (fd < 0)
+		fail("open /dev/mem: %s", strerror(errno));
+	p = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, base);
+	if (p == MAP_FAILED)
+		fail("mmap /dev/mem at 0x%llx+0x%zx: %s",
+		     (unsigned long long)pa, len, strerror(errno));
+	return (volatile char *)p + (pa - base);
+}
+
+static inline uint64_t rd64(volatile void *p)
+{
+	return *(volatile uint64_t *)p;
+}
+
+static inline uint32_t rd32(volatile void *p)
+{
+	return *(volatile uint32_t *)p;
+}
+
+static inline void wr64(volatile void *p, uint64_t v)
+{
+	*(volatile uint64_t *)p = v;
+}
+
+static inline void wr32(volatile void *p, uint32_t v)
+{
+	*(volatile uint32_t *)p = v;
+}
+
+static inline void mb(void)
+{
+	__sync_synchronize();
+}
+
+/* Copy a buffer into device memory, 32 bits at a time (len % 4 == 0). */
+static inline void devmem_write(volatile void *dst, const void *src, size_t len)
+{
+	const uint32_t *s = src;
+	volatile uint32_t *d = dst;
+	size_t i;
+
+	for (i = 0; i < len / 4; i++)
+		d[i] = s[i];
+}
+
+/* ---- HEST --------------------------------------------------------- */
+
+#define HEST_TYPE_GHES		9
+#define HEST_TYPE_GHES_V2	10
+#define NOTIFY_POLLED		0
+#define NOTIFY_EXTERNAL		1
+#define NOTIFY_SCI		3
+#define NOTIFY_NMI		4
+#define NOTIFY_SEA		8
+#define NOTIFY_SEI		9
+#define NOTIFY_GSIV		10
+
+struct ghes_src {
+	int type;		/* 9 or 10 */
+	int source_id;
+	int notify;
+	uint32_t block_len;
+	uint64_t esa;		/* error status address register */
+	uint64_t ack;		/* read ack register (v2), else 0 */
+	uint64_t ack_preserve, ack_write;
+};
+
+#define MAX_SRC 1024
+static struct ghes_src ghes_srcs[MAX_SRC];
+static int nr_ghes_srcs;
+
+static inline uint64_t get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint16_t get16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+/* Read /sys/firmware/acpi/tables/HEST and collect its GHES sources. */
+static inline void hest_load(void)
+{
+	static uint8_t t[1 << 20];
+	uint32_t len, off, count, i;
+	ssize_t n;
+	int fd;
+
+	fd = open("/sys/firmware/acpi/tables/HEST", O_RDONLY);
+	if (fd < 0)
+		fail("no HEST table: %s", strerror(errno));
+	n = read(fd, t, sizeof(t));
+	close(fd);
+	if (n < 40)
+		fail("HEST too short (%zd bytes)", n);
+	len = get32(t + 4);
+	if (len != (uint32_t)n)
+		fail("HEST length %u but read %zd bytes", len, n);
+	count = get32(t + 36);
+	off = 40;
+	for (i = 0; i < count; i++) {
+		uint16_t type = get16(t + off);
+		uint32_t sublen;
+
+		switch (type) {
+		case 2: sublen = 20; break;	/* IA-32 NMI */
+		case 6: sublen = 48; break;	/* AER root port */
+		case 7: sublen = 44; break;	/* AER endpoint */
+		case 8: sublen = 56; break;	/* AER bridge */
+		case HEST_TYPE_GHES: sublen = 64; break;
+		case HEST_TYPE_GHES_V2: sublen = 92; break;
+		default:
+			fail("HEST subtable %u has type %u, which this parser does not know", i, type);
+		}
+		if (off + sublen > len)
+			fail("HEST subtable %u overruns the table", i);
+		if (type == HEST_TYPE_GHES || type == HEST_TYPE_GHES_V2) {
+			struct ghes_src *g = &ghes_srcs[nr_ghes_srcs++];
+
+			if (nr_ghes_srcs > MAX_SRC)
+				fail("more than %d GHES sources", MAX_SRC);
+			memset(g, 0, sizeof(*g));
+			g->type = type;
+			g->source_id = get16(t + off + 2);
+			g->esa = get64(t + off + 24);
+			g->notify = t[off + 32];
+			g->block_len = get32(t + off + 60);
+			if (type == HEST_TYPE_GHES_V2) {
+				g->ack = get64(t + off + 68);
+				g->ack_preserve = get64(t + off + 76);
+				g->ack_write = get64(t + off + 84);
+			}
+		}
+		off += sublen;
+	}
+}
+
+static inline struct ghes_src *ghes_find(int notify, int nth)
+{
+	int i;
+
+	for (i = 0; i < nr_ghes_srcs; i++)
+		if (ghes_srcs[i].notify == notify && nth-- == 0)
+			return &ghes_srcs[i];
+	return NULL;
+}
+
+/* ---- physical addresses of our own pages --------------------------- */
+
+static inline uint64_t virt_to_phys_self(void *va)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	uint64_t ent;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		fail("open pagemap: %s", strerror(errno));
+	if (pread(fd, &ent, 8, ((uintptr_t)va / psz) * 8) != 8)
+		fail("read pagemap: %s", strerror(errno));
+	close(fd);
+	if (!(ent & (1ULL << 63)) || !(ent & ((1ULL << 55) - 1)))
+		fail("page %p not present or PFN hidden (pagemap 0x%llx)", va,
+		     (unsigned long long)ent);
+	return (ent & ((1ULL << 55) - 1)) * psz + ((uintptr_t)va % psz);
+}
+
+/* A locked, touched anonymous page of our own. */
+static inline void *own_page(void)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, psz, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		fail("mmap anon: %s", strerror(errno));
+	memset(p, 0x5a, psz);
+	mlock(p, psz);
+	return p;
+}
+
+/* ---- CPER --------------------------------------------------------- */
+
+#define CPER_SEV_RECOVERABLE	0
+#define CPER_SEV_FATAL		1
+#define CPER_SEV_CORRECTED	2
+
+#define ESTATUS_HDR_LEN		20
+#define GDATA_HDR_LEN		64	/* revision < 0x300 */
+#define MEM_ERR_LEN		80
+#define MEM_RECORD_LEN		(ESTATUS_HDR_LEN + GDATA_HDR_LEN + MEM_ERR_LEN)
+
+/* CPER_SEC_PLATFORM_MEM, A5BC1114-6F64-4EDE-B863-3E83ED7C83B1 */
+static const uint8_t guid_platform_mem[16] = {
+	0x14, 0x11, 0xbc, 0xa5, 0x64, 0x6f, 0xde, 0x4e,
+	0xb8, 0x63, 0x3e, 0x83, 0xed, 0x7c, 0x83, 0xb1,
+};
+
+/*
+ * Build a generic error status block holding one memory error section
+ * for physical address @pa with CPER severity @sev. Returns its length.
+ * The layout is the one ACPI 6.x section 18.3.2.7 gives.
+ */
+static inline size_t cper_mem_record(uint32_t *buf32, int sev, uint64_t pa)
+{
+	uint8_t *b = (uint8_t *)buf32;
+	uint8_t *g = b + ESTATUS_HDR_LEN;
+	uint8_t *m = g + GDATA_HDR_LEN;
+	uint32_t v32;
+	uint64_t v64;
+	uint16_t v16;
+
+	memset(b, 0, MEM_RECORD_LEN);
+	/* block_status: UE or CE valid, one data entry (bits 4..13) */
+	v32 = (sev == CPER_SEV_CORRECTED ? 1u << 1 : 1u << 0) | (1u << 4);
+	memcpy(b + 0, &v32, 4);
+	v32 = GDATA_HDR_LEN + MEM_ERR_LEN;		/* data_length */
+	memcpy(b + 12, &v32, 4);
+	v32 = sev;					/* error_severity */
+	memcpy(b + 16, &v32, 4);
+
+	memcpy(g, guid_platform_mem, 16);		/* section_type */
+	v32 = sev;
+	memcpy(g + 16, &v32, 4);			/* error_severity */
+	v16 = 0x0201;
+	memcpy(g + 20, &v16, 2);			/* revision */
+	v32 = MEM_ERR_LEN;
+	memcpy(g + 24, &v32, 4);			/* error_data_length */
+
+	v64 = 1u << 1;					/* CPER_MEM_VALID_PA */
+	memcpy(m + 0, &v64, 8);
+	memcpy(m + 16, &pa, 8);				/* physical_addr */
+	return MEM_RECORD_LEN;
+}
+
+/* ---- kernel log --------------------------------------------------- */
+
+/* Read what the kernel log holds now into a malloc'ed string. */
+static inline char *kmsg_read(void)
+{
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap), rec[8192];
+	ssize_t n;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0 || !buf)
+		fail("open /dev/kmsg: %s", strerror(errno));
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten record; go on */
+		if (n <= 0)
+			break;
+		if (len + n + 1 > cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (!buf)
+				fail("out of memory");
+		}
+		memcpy(buf + len, rec, n);
+		len += n;
+	}
+	buf[len] = '\0';
+	close(fd);
+	return buf;
+}
+
+static inline int count_substr(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+#endif

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Boot a rig kernel in QEMU (TCG, UEFI firmware, ACPI) and judge the log.
+#   boot.sh ARCH KERNEL LOG TEST... [-- QEMU-OPTIONS...]
+# Environment: RIG_MACHINE (extra -M options), RIG_APPEND (extra kernel
+# command line), RIG_ACPI_DIR (tables for the initrd upgrade),
+# RIG_TIMEOUT (seconds, default 120), RIG_EXPECT (extra regex that must
+# appear), RIG_ALLOW_PANIC=1 (a panic is the expected outcome).
+# Each TEST is a guest program run by /init; it passes only if it printed
+# "RIG-PASS: TEST". The boot fails on a panic, oops, WARN, BUG, lockdep or
+# KASAN report, a missing RIG-DONE, or the timeout.
+. "$(dirname "$0")/lib.sh"
+
+arch=$1 kernel=$2 log=$3; shift 3
+tests=()
+while [ $# -gt 0 ] && [ "$1" != -- ]; do tests+=("$1"); shift; done
+[ "${1:-}" = -- ] && shift
+extra=("$@")
+[ -r "$kernel" ] || die "no kernel image at $kernel"
+timeout_s=${RIG_TIMEOUT:-120}
+
+initrd=$(mktemp --suffix=.cpio)
+trap 'rm -f "$initrd"' EXIT
+"$RIG_TOP/scripts/guest.sh" "$arch" "$initrd" ${RIG_ACPI_DIR:+--acpi "$RIG_ACPI_DIR"}
+
+append="panic=-1 ${RIG_APPEND:-}"
+for t in "${tests[@]}"; do append+=" rig.test=$t"; done
+case "$arch" in
+arm64)
+	fw=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
+	cmd=(qemu-system-aarch64 -M "virt,gic-version=3${RIG_MACHINE:+,$RIG_MACHINE}" -cpu max
+	     -smp 2 -m 2G -bios "$fw" -append "console=ttyAMA0 acpi=force $append")
+	;;
+x86_64)
+	fw=/usr/share/ovmf/OVMF.fd
+	cmd=(qemu-system-x86_64 -M "q35${RIG_MACHINE:+,$RIG_MACHINE}" -cpu max
+	     -smp 2 -m 2G -bios "$fw" -append "console=ttyS0 $append")
+	;;
+*) die "boot.sh: ARCH must be arm64 or x86_64" ;;
+esac
+[ -r "$fw" ] || die "firmware $fw missing (run: make setup)"
+command -v "${cmd[0]}" >/dev/null || die "${cmd[0]} not found (run: make setup)"
+cmd+=(-kernel "$kernel" -initrd "$initrd" -display none -monitor none
+      -serial "file:$log" -no-reboot "${extra[@]}")
+
+rm -f "$log"
+rc=0
+timeout --kill-after=5 "$timeout_s" "${cmd[@]}" </dev/null || rc=$?
+[ -f "$log" ] || : > "$log"
+"$RIG_TOP/scripts/verdict.sh" "$log" "$rc" "${tests[@]}"

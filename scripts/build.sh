@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Build a rig kernel.
+#   build.sh ARCH [--debug] [--tree DIR] [--out DIR] [--sparse FILES...]
+# ARCH is arm64 or x86_64. The .config is allnoconfig plus
+# configs/common.config, configs/ARCH.config (and configs/debug.config with
+# --debug). Every option a fragment asks for is checked in the final
+# .config; one that did not stick is printed and the build fails.
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:-}; shift || true
+debug=
+tree=$RIG_TREE
+out=
+sparse=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--debug) debug=1 ;;
+	--tree) tree=$2; shift ;;
+	--out) out=$2; shift ;;
+	--sparse) shift; sparse=("$@"); break ;;
+	*) die "build.sh: unknown argument $1" ;;
+	esac
+	shift
+done
+
+case "$arch" in
+arm64) karch=arm64; cross=aarch64-linux-gnu-; target=Image; img=arch/arm64/boot/Image ;;
+x86_64) karch=x86; cross=; target=bzImage; img=arch/x86/boot/bzImage ;;
+*) die "build.sh: ARCH must be arm64 or x86_64, not '$arch'" ;;
+esac
+out=${out:-$(dirname "$tree")/build-$arch${debug:+-debug}}
+[ -f "$tree/Makefile" ] || die "no kernel tree at $tree (run: make tree)"
+command -v "${cross}gcc" >/dev/null || die "${cross}gcc not found (run: make setup)"
+command -v ccache >/dev/null || die "ccache not found (run: make setup)"
+mkdir -p "$out" "$CCACHE_DIR"
+
+cfgdir=${RIG_CONFIG_DIR:-$RIG_TOP/configs}
+frags=("$cfgdir/common.config" "$cfgdir/$arch.config")
+[ -n "$debug" ] && frags+=("$cfgdir/debug.config")
+
+MK=(make -s -C "$tree" O="$out" ARCH="$karch" CROSS_COMPILE="$cross"
+	CC="ccache ${cross}gcc" HOSTCC="ccache gcc" -j"$JOBS")
+
+# Re-run the config step only when the fragments or the Kconfig files
+# changed; an unchanged config keeps incremental builds incremental.
+stamp=$( (cat "${frags[@]}"; cd "$tree" && git ls-files -s -- '*Kconfig*' 2>/dev/null) | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$out/.rig-config-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$out/.config" ]; then
+	rm -f "$out/.rig-config-stamp"
+	cat "${frags[@]}" > "$out/.rig-fragments"
+	"${MK[@]}" KCONFIG_ALLCONFIG="$out/.rig-fragments" allnoconfig >/dev/null
+	# Check every requested value.
+	bad=0
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*) opt=${line%%=*}; want=${line#*=} ;;
+		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; want=n ;;
+		*) continue ;;
+		esac
+		have=$(grep -E "^($opt=|# $opt is not set)" "$out/.config" | head -n1 || true)
+		case "$have" in
+		"$opt="*) have=${have#*=} ;;
+		*) have=n ;;
+		esac
+		if [ "$have" != "$want" ]; then
+			echo "rig: config: $opt requested '$want' but the final .config has '$have' ($arch${debug:+ debug})" >&2
+			bad=1
+		fi
+	done < "$out/.rig-fragments"
+	[ "$bad" = 0 ] || die "config options did not stick; the .config actually used is $out/.config"
+	echo "$stamp" > "$out/.rig-config-stamp"
+fi
+
+if [ ${#sparse[@]} -gt 0 ]; then
+	command -v sparse >/dev/null || die "sparse not found (run: make setup)"
+	# Force a recheck of just these objects with sparse (C=2).
+	"${MK[@]}" C=2 CF="-D__CHECK_ENDIAN__" "${sparse[@]}" 2>&1
+	exit 0
+fi
+
+log=$out/build.log
+if ! "${MK[@]}" "$target" >"$log" 2>&1; then
+	grep -E 'error|Error' "$log" | head -n 20 >&2
+	die "$arch${debug:+ debug} build failed in $tree (log: $log)"
+fi
+# Compiler warnings are errors for the rig: report them.
+if grep -E 'warning:' "$log" >&2; then
+	die "$arch${debug:+ debug} build produced warnings (log: $log)"
+fi
+rel=$("${MK[@]}" kernelrelease)
+echo "$rel" > "$out/kernelrelease"
+say "built $arch${debug:+ debug} $rel: $out/$img"
+echo "$out/$img"

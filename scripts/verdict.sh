@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Judge a boot log:  verdict.sh LOG QEMU-RC TEST...
+# Prints one line per problem and "verdict: pass" or "verdict: FAIL";
+# exits non-zero on failure. RIG_ALLOW_PANIC=1 accepts a kernel panic as
+# the end of the boot (then RIG-DONE is not required); RIG_EXPECT is a regex
+# the log must match.
+set -u
+raw=$1 rc=$2; shift 2
+bad=0
+# The serial log has CRLF line ends; judge a copy without them.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+tr -d '\r' < "$raw" > "$log"
+problem() { echo "  $*"; bad=1; }
+
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	problem "QEMU timed out (hung guest?)"
+elif [ "$rc" != 0 ]; then
+	problem "QEMU exited with status $rc"
+fi
+for t in "$@"; do
+	grep -q "RIG-PASS: $t\$" "$log" || {
+		why=$(grep -m1 "RIG-FAIL: $t:" "$log")
+		problem "test $t did not pass${why:+: $why}"
+	}
+done
+patterns=(
+	'Oops' 'WARNING:' 'BUG:' 'Internal error:' 'Unable to handle kernel'
+	'KASAN' 'possible (recursive|circular) locking' 'inconsistent lock state'
+	'possible irq lock inversion' 'suspicious RCU usage' 'Call [Tt]race:'
+	'RIG-FAIL'
+)
+if [ "${RIG_ALLOW_PANIC:-0}" != 1 ]; then
+	patterns+=('Kernel panic')
+	grep -q '^RIG-DONE' "$log" || problem "guest did not reach RIG-DONE"
+fi
+for p in "${patterns[@]}"; do
+	hit=$(grep -m1 -E "$p" "$log")
+	[ -n "$hit" ] && problem "log shows: $hit"
+done
+if [ -n "${RIG_EXPECT:-}" ] && ! grep -qE "$RIG_EXPECT" "$log"; then
+	problem "log lacks /$RIG_EXPECT/"
+fi
+if [ "$bad" = 0 ]; then echo "verdict: pass ($raw)"; else echo "verdict: FAIL ($raw)"; fi
+exit "$bad"

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The rig's test suite. Run through "make test" (which installs the tools
+# and fetches the base first). Ends with "N passed, M failed" and exits
+# non-zero on any failure.
+#
+# It works in its own tree and build directories under $RIG_CACHE/test, so
+# it never touches the developer's tree ($RIG_CACHE/work/linux).
+. "$(dirname "$0")/../scripts/lib.sh"
+. "$RIG_TOP/tests/lib.sh"
+
+TT=$RIG_CACHE/test
+export RIG_TREE=$TT/linux
+S=$RIG_TOP/scripts
+mkdir -p "$TT"
+echo "base: Linux $(cat "$RIG_CACHE/base/VERSION") ($(cat "$RIG_CACHE/base/DEB_VERSION"))"
+
+# --- the rig itself ----------------------------------------------------
+t_run rig-selftest "$RIG_TOP/tests/rig-selftest.sh"
+
+# --- the series applies --------------------------------------------------
+t_run series-applies env FORCE=1 "$S/series.sh" tree
+if [ "$T_FAIL" -gt 0 ] && [[ " ${T_FAILED[*]} " == *" series-applies "* ]]; then
+	t_summary; exit 1
+fi
+mapfile -t patches < <("$S/series.sh" list)
+mapfile -t commits < <(git -C "$RIG_TREE" rev-list --reverse base..series)
+[ "${#patches[@]}" = "${#commits[@]}" ] || die "patches/ and the tree disagree"
+echo "series: ${#patches[@]} patches"
+
+for p in "${patches[@]}"; do
+	t_run "checkpatch-$(basename "$p" | cut -c1-4)" "$RIG_TOP/tests/checkpatch.sh" "$p"
+done
+
+# --- unpatched 7.3: the tracer must pass there too ------------------------
+t_run build-arm64-base "$RIG_TOP/tests/build-at.sh" arm64 base "$TT/build-arm64-base"
+t_run boot-arm64-base-sea-tracer env RIG_MACHINE=ras=on \
+	"$S/boot.sh" arm64 "$TT/build-arm64-base/arch/arm64/boot/Image" \
+	"$T_LOGS/console-arm64-base-sea-tracer.log" sea_tracer
+
+# --- sparse: nothing new on the files the series touches -----------------
+t_run sparse-no-new-warnings "$RIG_TOP/tests/sparse.sh"
+
+# --- every patch builds on its own ---------------------------------------
+for i in "${!commits[@]}"; do
+	c=${commits[$i]} n=$(basename "${patches[$i]}" | cut -c1-4)
+	t_run "build-arm64-$n" "$RIG_TOP/tests/build-at.sh" arm64 "$c" "$TT/build-arm64"
+	# x86_64 too when the patch touches anything outside arm64-only files
+	if git -C "$RIG_TREE" diff --name-only "$c^" "$c" | grep -qvE '^(arch/arm64/|Documentation/)'; then
+		t_run "build-x86_64-$n" "$RIG_TOP/tests/build-at.sh" x86_64 "$c" "$TT/build-x86_64"
+	fi
+done
+# The boots below need the whole series built for both arches.
+t_run build-arm64-series "$RIG_TOP/tests/build-at.sh" arm64 series "$TT/build-arm64"
+t_run build-x86_64-series "$RIG_TOP/tests/build-at.sh" x86_64 series "$TT/build-x86_64"
+
+# --- boots of the patched kernel -----------------------------------------
+t_run boot-arm64-sea-tracer env RIG_MACHINE=ras=on \
+	"$S/boot.sh" arm64 "$TT/build-arm64/arch/arm64/boot/Image" \
+	"$T_LOGS/console-arm64-sea-tracer.log" sea_tracer
+t_run boot-x86_64-smoke "$S/boot.sh" x86_64 "$TT/build-x86_64/arch/x86/boot/bzImage" \
+	"$T_LOGS/console-x86_64-smoke.log" smoke
+
+t_summary

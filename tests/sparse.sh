@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sparse (C=2) on every C file the series touches, at base and at the head
+# of the series, for each arch that builds the file. Fails when the head
+# has a warning the base does not (line numbers are ignored in the match).
+. "$(dirname "$0")/../scripts/lib.sh"
+TT=$RIG_CACHE/test
+mapfile -t files < <(git -C "$RIG_TREE" diff --name-only base series -- '*.c')
+if [ ${#files[@]} = 0 ]; then echo "the series touches no C file"; exit 0; fi
+echo "files: ${files[*]}"
+
+run() {	# run REV ARCH -> normalized warnings on stdout
+	local rev=$1 arch=$2 objs=() f
+	for f in "${files[@]}"; do
+		case "$arch:$f" in
+		arm64:arch/x86/*|x86_64:arch/arm64/*) continue ;;
+		esac
+		[ -f "$RIG_TREE/$f" ] && objs+=("${f%.c}.o")
+	done
+	[ ${#objs[@]} -gt 0 ] || return 0
+	git -C "$RIG_TREE" checkout -q --detach "$rev"
+	"$RIG_TOP/scripts/build.sh" "$arch" --tree "$RIG_TREE" --out "$TT/build-$arch" --sparse "${objs[@]}" |
+		grep -E ': (warning|error):' | sed -E 's/:[0-9]+:[0-9]+:/:/' | LC_ALL=C sort
+}
+
+bad=0
+for arch in arm64 x86_64; do
+	before=$(run base "$arch")
+	after=$(run series "$arch")
+	echo "== $arch: $(grep -c . <<<"$before") warnings at base, $(grep -c . <<<"$after") with the series"
+	new=$(LC_ALL=C comm -13 <(echo "$before") <(echo "$after"))
+	if [ -n "$new" ]; then
+		echo "new sparse warnings ($arch):"; echo "$new"; bad=1
+	fi
+done
+exit $bad
