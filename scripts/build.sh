@@ -35,7 +35,7 @@ command -v ccache >/dev/null || die "ccache not found (run: make setup)"
 mkdir -p "$out" "$CCACHE_DIR"
 
 cfgdir=${RIG_CONFIG_DIR:-$RIG_TOP/configs}
-frags=("$cfgdir/common.config" "$cfgdir/$arch.config")
+frags=("$cfgdir/common.config" "$cfgdir/$arch.config" "$cfgdir/series.config")
 [ -n "$debug" ] && frags+=("$cfgdir/debug.config")
 
 MK=(make -s -C "$tree" O="$out" ARCH="$karch" CROSS_COMPILE="$cross"
@@ -43,19 +43,27 @@ MK=(make -s -C "$tree" O="$out" ARCH="$karch" CROSS_COMPILE="$cross"
 
 # Re-run the config step only when the fragments or the Kconfig files
 # changed; an unchanged config keeps incremental builds incremental.
-stamp=$( (cat "${frags[@]}"; cd "$tree" && git ls-files -s -- '*Kconfig*' 2>/dev/null) | sha256sum | cut -d' ' -f1)
+stamp=$( (cat "${frags[@]}"; cd "$tree" && git ls-files -s -- '*Kconfig*' && git diff HEAD -- '*Kconfig*') 2>/dev/null | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$out/.rig-config-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$out/.config" ]; then
 	rm -f "$out/.rig-config-stamp"
 	cat "${frags[@]}" > "$out/.rig-fragments"
 	"${MK[@]}" KCONFIG_ALLCONFIG="$out/.rig-fragments" allnoconfig >/dev/null
 	# Check every requested value.
 	bad=0
+	# Symbols of configs/series.config that this tree does not define yet.
+	later=" "
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*=*) opt=${line%%=*} ;; *) continue ;; esac
+		git -C "$tree" grep -q -E "^(menu)?config ${opt#CONFIG_}\$" -- '*Kconfig*' ||
+			later+="$opt "
+	done < "$cfgdir/series.config"
 	while IFS= read -r line; do
 		case "$line" in
 		CONFIG_*=*) opt=${line%%=*}; want=${line#*=} ;;
 		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; want=n ;;
 		*) continue ;;
 		esac
+		[[ "$later" == *" $opt "* ]] && continue
 		have=$(grep -E "^($opt=|# $opt is not set)" "$out/.config" | head -n1 || true)
 		case "$have" in
 		"$opt="*) have=${have#*=} ;;

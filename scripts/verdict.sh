@@ -28,7 +28,7 @@ patterns=(
 	'Oops' 'WARNING:' 'BUG:' 'Internal error:' 'Unable to handle kernel'
 	'KASAN' 'possible (recursive|circular) locking' 'inconsistent lock state'
 	'possible irq lock inversion' 'suspicious RCU usage' 'Call [Tt]race:'
-	'RIG-FAIL'
+	'RIG-FAIL' '^ *not ok [0-9]'
 )
 if [ "${RIG_ALLOW_PANIC:-0}" != 1 ]; then
 	patterns+=('Kernel panic')

@@ -31,6 +31,7 @@ v 1 "no pass marker"         'RIG-EXIT: t status 0\nRIG-DONE\n' 0
 v 1 "pass of another test"   'RIG-PASS: tt\nRIG-DONE\n' 0
 v 1 "guest failure"          'RIG-FAIL: t: x\nRIG-DONE\n' 0
 v 1 "no RIG-DONE"            'RIG-PASS: t\n' 0
+v 1 "failed KUnit case"      'RIG-PASS: t\n    not ok 3 ghes_test_reentry\nRIG-DONE\n' 0
 v 1 "timeout"                'RIG-PASS: t\nRIG-DONE\n' 124
 RIG_ALLOW_PANIC=1 v 0 "expected panic" 'RIG-PASS: t\nKernel panic - not syncing: Fatal hardware error!\n' 0
 

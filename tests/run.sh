@@ -54,6 +54,8 @@ t_run build-arm64-series "$RIG_TOP/tests/build-at.sh" arm64 series "$TT/build-ar
 t_run build-x86_64-series "$RIG_TOP/tests/build-at.sh" x86_64 series "$TT/build-x86_64"
 
 # --- boots of the patched kernel -----------------------------------------
+t_run kunit-ghes-arm64 "$RIG_TOP/tests/kunit-boot.sh" \
+	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-kunit.log"
 t_run boot-arm64-sea-tracer env RIG_MACHINE=ras=on \
 	"$S/boot.sh" arm64 "$TT/build-arm64/arch/arm64/boot/Image" \
 	"$T_LOGS/console-arm64-sea-tracer.log" sea_tracer

@@ -18,14 +18,17 @@ run() {	# run REV ARCH -> normalized warnings on stdout
 	done
 	[ ${#objs[@]} -gt 0 ] || return 0
 	git -C "$RIG_TREE" checkout -q --detach "$rev"
-	"$RIG_TOP/scripts/build.sh" "$arch" --tree "$RIG_TREE" --out "$TT/build-$arch" --sparse "${objs[@]}" |
-		grep -E ': (warning|error):' | sed -E 's/:[0-9]+:[0-9]+:/:/' | LC_ALL=C sort
+	"$RIG_TOP/scripts/build.sh" "$arch" --tree "$RIG_TREE" --out "$TT/build-$arch" \
+		--sparse "${objs[@]}" > "$TT/sparse.out" 2>&1 ||
+		{ cat "$TT/sparse.out" >&2; die "sparse run failed at $rev ($arch)"; }
+	{ grep -E ': (warning|error):' "$TT/sparse.out" || true; } |
+		sed -E 's/:[0-9]+:[0-9]+:/:/' | LC_ALL=C sort
 }
 
 bad=0
 for arch in arm64 x86_64; do
-	before=$(run base "$arch")
-	after=$(run series "$arch")
+	before=$(run base "$arch") || exit 1
+	after=$(run series "$arch") || exit 1
 	echo "== $arch: $(grep -c . <<<"$before") warnings at base, $(grep -c . <<<"$after") with the series"
 	new=$(LC_ALL=C comm -13 <(echo "$before") <(echo "$after"))
 	if [ -n "$new" ]; then
