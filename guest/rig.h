@@ -176,7 +176,16 @@ static inline void hest_load(void)
 	fd = open("/sys/firmware/acpi/tables/HEST", O_RDONLY);
 	if (fd < 0)
 		fail("no HEST table: %s", strerror(errno));
-	n = read(fd, t, sizeof(t));
+	n = 0;
+	for (;;) {	/* sysfs hands out at most a page per read */
+		ssize_t r = read(fd, t + n, sizeof(t) - n);
+
+		if (r < 0)
+			fail("read HEST: %s", strerror(errno));
+		if (r == 0)
+			break;
+		n += r;
+	}
 	close(fd);
 	if (n < 40)
 		fail("HEST too short (%zd bytes)", n);

@@ -37,6 +37,10 @@ t_run boot-arm64-base-sea-tracer env RIG_MACHINE=ras=on \
 	"$S/boot.sh" arm64 "$TT/build-arm64-base/arch/arm64/boot/Image" \
 	"$T_LOGS/console-arm64-base-sea-tracer.log" sea_tracer
 
+t_run boot-arm64-base-ghes-multi "$RIG_TOP/tests/hest-boot.sh" arm64 \
+	"$TT/build-arm64-base/arch/arm64/boot/Image" \
+	"$T_LOGS/console-arm64-base-ghes-multi.log" ghes_multi
+
 # --- sparse: nothing new on the files the series touches -----------------
 t_run sparse-no-new-warnings "$RIG_TOP/tests/sparse.sh"
 
@@ -59,6 +63,8 @@ t_run kunit-ghes-arm64 "$RIG_TOP/tests/kunit-boot.sh" \
 t_run boot-arm64-sea-tracer env RIG_MACHINE=ras=on \
 	"$S/boot.sh" arm64 "$TT/build-arm64/arch/arm64/boot/Image" \
 	"$T_LOGS/console-arm64-sea-tracer.log" sea_tracer
+t_run boot-arm64-ghes-multi "$RIG_TOP/tests/hest-boot.sh" arm64 \
+	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-ghes-multi.log" ghes_multi
 t_run boot-x86_64-smoke "$S/boot.sh" x86_64 "$TT/build-x86_64/arch/x86/boot/bzImage" \
 	"$T_LOGS/console-x86_64-smoke.log" smoke
 

@@ -10,18 +10,25 @@ echo "files: ${files[*]}"
 
 run() {	# run REV ARCH -> normalized warnings on stdout
 	local rev=$1 arch=$2 objs=() f
+	git -C "$RIG_TREE" checkout -q --detach "$rev"
 	for f in "${files[@]}"; do
 		case "$arch:$f" in
 		arm64:arch/x86/*|x86_64:arch/arm64/*) continue ;;
 		esac
-		[ -f "$RIG_TREE/$f" ] && objs+=("${f%.c}.o")
+		# only files built as objects (not .c files included by others)
+		[ -f "$RIG_TREE/$f" ] &&
+			grep -qw "$(basename "${f%.c}").o" "$RIG_TREE/$(dirname "$f")/Makefile" &&
+			objs+=("${f%.c}.o")
 	done
 	[ ${#objs[@]} -gt 0 ] || return 0
-	git -C "$RIG_TREE" checkout -q --detach "$rev"
 	"$RIG_TOP/scripts/build.sh" "$arch" --tree "$RIG_TREE" --out "$TT/build-$arch" \
 		--sparse "${objs[@]}" > "$TT/sparse.out" 2>&1 ||
 		{ cat "$TT/sparse.out" >&2; die "sparse run failed at $rev ($arch)"; }
+	# only what sparse says about the touched files (prerequisites such as
+	# the vDSO may be rebuilt, and checked, along the way)
 	{ grep -E ': (warning|error):' "$TT/sparse.out" || true; } |
+		{ grep -F -f <(printf '%s:\n' "${files[@]}") || true; } |
+		sed "s|^$RIG_TREE/||" |
 		sed -E 's/:[0-9]+:[0-9]+:/:/' | LC_ALL=C sort
 }
 

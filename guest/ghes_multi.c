@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Many error sources: the rig's own HEST (tests/hest/mkhest.py) declares
+ * 64 GHESv2 sources notified by SEA, one polled GHESv2 and one polled
+ * GHES v1, with their registers and blocks in a cold-plugged DIMM.
+ *
+ * Acting as firmware, this program writes a recoverable memory error
+ * record, each for a different page of its own, into:
+ *   1. every SEA source in turn, each followed by a real SEA;
+ *   2. eight SEA sources at once, followed by one SEA;
+ *   3. the polled GHESv2 source, then the polled GHES v1 source (the
+ *      kernel's poll timer finds them).
+ * After each step the blocks must be cleared and, for GHESv2, the read-ack
+ * register written. At the end every page must have gone through
+ * memory_failure exactly once: its "recovery action" line for the pfn
+ * appears once (a second report of a page would add a second one, for an
+ * "already poisoned page").
+ *
+ * Real: the HEST (installed from the initrd by ACPI table upgrade), the
+ * SEA (a load from an unassigned address), the kernel's poll timer and
+ * everything the kernel does. Simulated: firmware's writes.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <time.h>
+#include "rig.h"
+
+#define UNASSIGNED_PA	0x09100000ULL
+#define NR_SEA		64
+#define NR_AT_ONCE	8
+
+static sigjmp_buf jb;
+static volatile int armed, nsig;
+static volatile void *trig;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig; (void)si; (void)uc;
+	nsig++;
+	if (armed) {
+		armed = 0;
+		siglongjmp(jb, 1);
+	}
+}
+
+struct inj {
+	struct ghes_src *g;
+	volatile void *blk, *ack;
+	void *page;
+	uint64_t pa;
+};
+
+static struct inj inj[NR_SEA + 2];
+static int ninj;
+
+static void setup(struct inj *in, struct ghes_src *g)
+{
+	in->g = g;
+	in->blk = devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len);
+	in->ack = g->ack ? devmem_map(g->ack, 8) : NULL;
+	in->page = own_page();
+	in->pa = virt_to_phys_self(in->page);
+	if (rd32(in->blk))
+		fail("source %d: block busy before injection", g->source_id);
+}
+
+static void inject(struct inj *in)
+{
+	uint32_t rec[MEM_RECORD_LEN / 4];
+
+	cper_mem_record(rec, CPER_SEV_RECOVERABLE, in->pa);
+	if (in->ack)
+		wr64(in->ack, 0);
+	devmem_write((volatile char *)in->blk + 4, (char *)rec + 4, MEM_RECORD_LEN - 4);
+	mb();
+	wr32(in->blk, rec[0]);
+	mb();
+}
+
+static void check_done(struct inj *in, const char *step)
+{
+	if (rd32(in->blk))
+		fail("%s: source %d: block_status 0x%x, not cleared", step,
+		     in->g->source_id, rd32(in->blk));
+	if (in->ack && rd64(in->ack) != in->g->ack_write)
+		fail("%s: source %d: read-ack register 0x%llx, want 0x%llx", step,
+		     in->g->source_id, (unsigned long long)rd64(in->ack),
+		     (unsigned long long)in->g->ack_write);
+}
+
+static void sea(void)
+{
+	armed = 1;
+	if (!sigsetjmp(jb, 1))
+		(void)rd32(trig);
+	armed = 0;
+}
+
+static void wait_polled(struct inj *in)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < 500 && rd32(in->blk); i++)
+		nanosleep(&ts, NULL);
+}
+
+int main(void)
+{
+	static const int at_once[NR_AT_ONCE] = { 3, 11, 17, 29, 36, 42, 55, 63 };
+	struct sigaction sa = { 0 };
+	struct inj more[NR_AT_ONCE];
+	struct ghes_src *g;
+	char *log, pat[64];
+	int i, n;
+
+	rig_name = "ghes_multi";
+	hest_load();
+	info("%d GHES sources in the HEST", nr_ghes_srcs);
+	for (i = 0; i < NR_SEA; i++) {
+		g = ghes_find(NOTIFY_SEA, i);
+		if (!g)
+			fail("only %d SEA sources, want %d", i, NR_SEA);
+		setup(&inj[ninj++], g);
+	}
+	g = NULL;
+	for (i = 0; i < nr_ghes_srcs; i++)
+		if (ghes_srcs[i].notify == NOTIFY_POLLED && ghes_srcs[i].type == HEST_TYPE_GHES_V2)
+			g = &ghes_srcs[i];
+	if (!g)
+		fail("no polled GHESv2 source");
+	setup(&inj[ninj++], g);
+	g = NULL;
+	for (i = 0; i < nr_ghes_srcs; i++)
+		if (ghes_srcs[i].notify == NOTIFY_POLLED && ghes_srcs[i].type == HEST_TYPE_GHES)
+			g = &ghes_srcs[i];
+	if (!g)
+		fail("no polled GHES v1 source");
+	setup(&inj[ninj++], g);
+
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGBUS, &sa, NULL);
+	trig = devmem_map(UNASSIGNED_PA, 4);
+
+	/* 1. every SEA source in turn */
+	for (i = 0; i < NR_SEA; i++) {
+		inject(&inj[i]);
+		sea();
+		check_done(&inj[i], "one at a time");
+	}
+	info("one at a time: %d SEA sources reported and acked", NR_SEA);
+
+	/* 2. several SEA sources at once, one SEA */
+	for (i = 0; i < NR_AT_ONCE; i++) {
+		setup(&more[i], inj[at_once[i]].g);
+		inject(&more[i]);
+	}
+	sea();
+	for (i = 0; i < NR_AT_ONCE; i++)
+		check_done(&more[i], "at once");
+	info("at once: %d SEA sources reported and acked after one SEA", NR_AT_ONCE);
+
+	/* 3. polled sources */
+	for (i = NR_SEA; i < ninj; i++) {
+		inject(&inj[i]);
+		wait_polled(&inj[i]);
+		check_done(&inj[i], "polled");
+	}
+	info("polled: GHESv2 and GHES v1 reported%s", "");
+
+	/* Every page through memory_failure exactly once. */
+	log = kmsg_read();
+	for (i = 0; i < ninj + NR_AT_ONCE; i++) {
+		uint64_t pa = i < ninj ? inj[i].pa : more[i - ninj].pa;
+		int sid = i < ninj ? inj[i].g->source_id : more[i - ninj].g->source_id;
+
+		/* memory_failure() ends each report with this line */
+		snprintf(pat, sizeof(pat), "Memory failure: %#llx: recovery action",
+			 (unsigned long long)(pa >> 12));
+		n = count_substr(log, pat);
+		if (n != 1)
+			fail("source %d: pfn %#llx went through memory_failure %d times, want 1",
+			     sid, (unsigned long long)(pa >> 12), n);
+	}
+	n = count_substr(log, "Failed to read error status block");
+	if (n)
+		fail("kernel could not read %d error status block(s)", n);
+	info("%d records, each reported once (%d SIGBUS seen)", ninj + NR_AT_ONCE, nsig);
+	pass();
+	return 0;
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# hest-boot.sh ARCH IMAGE LOG TEST...: boot with the rig's own HEST.
+#
+# tests/hest/mkhest.py writes the table (64 SEA GHESv2 sources, a polled
+# GHESv2 and a polled GHES v1) and the registers firmware would leave;
+# iasl compiles the table; the initrd carries it to the kernel's ACPI
+# table upgrade. The registers and blocks live in a 16 MiB cold-plugged
+# DIMM at 0xC0000000, which edk2 leaves out of the EFI memory map (so the
+# kernel maps it as device memory, as it does real firmware regions), and
+# QEMU's loader device preloads the register page before firmware runs.
+. "$(dirname "$0")/../scripts/lib.sh"
+arch=$1 img=$2 log=$3; shift 3
+command -v iasl >/dev/null || die "iasl not found (run: make setup)"
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+python3 "$RIG_TOP/tests/hest/mkhest.py" "$d" --sea 64 --base 0xC0000000
+(cd "$d" && iasl -tc hest.asl >iasl.log 2>&1) || { cat "$d/iasl.log"; die "iasl could not compile the HEST"; }
+mkdir -p "$d/acpi"
+cp "$d/hest.aml" "$d/acpi/"
+RIG_ACPI_DIR=$d/acpi RIG_MEM="2G,slots=2,maxmem=4G" \
+RIG_EXPECT='ACPI: Table Upgrade: install \[HEST' \
+	"$RIG_TOP/scripts/boot.sh" "$arch" "$img" "$log" "$@" -- \
+	-object memory-backend-ram,id=fwmem,size=16M -device pc-dimm,memdev=fwmem \
+	-device "loader,file=$d/regs.bin,addr=0xC0000000,force-raw=on"

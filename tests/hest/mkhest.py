@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Make a HEST (iasl data-table source) and the register image firmware
+would leave in memory for it.
+
+  mkhest.py OUTDIR [--sea N] [--base ADDR]
+
+Sources: N GHESv2 notified by SEA (ids 0..N-1), one GHESv2 polled (id N),
+one GHES v1 polled (id N+1). All registers and blocks live in a region at
+ADDR that the kernel does not treat as RAM (a cold-plugged DIMM on QEMU
+virt, which edk2 leaves out of the EFI memory map):
+
+  ADDR + 16*k       error status address register of source k (64-bit)
+  ADDR + 16*k + 8   read-ack register of source k (64-bit; v2 only)
+  ADDR + 0x10000 + k*0x600   error status block of source k (1024 bytes;
+                    the 0x600 stride makes some blocks straddle a page)
+
+Writes OUTDIR/hest.asl, OUTDIR/regs.bin (the register page, to preload at
+ADDR) and OUTDIR/layout.txt (one line per source, for the guest).
+"""
+import argparse
+import os
+import struct
+
+BLOCK_LEN = 1024
+BLOCK_OFF = 0x10000
+BLOCK_STRIDE = 0x600
+POLL_MS = 50
+
+
+def gas(name, addr):
+    return f"""[0012] {name} : [Generic Address Structure]
+[0001] Space ID : 00 [SystemMemory]
+[0001] Bit Width : 40
+[0001] Bit Offset : 00
+[0001] Encoded Access Width : 04 [QWord Access:64]
+[0008] Address : {addr:016X}
+"""
+
+
+def ghes(v2, sid, notify, poll_ms, esa, ack):
+    t = f"""[0002] Subtable Type : {'000A' if v2 else '0009'}
+[0002] Source Id : {sid:04X}
+[0002] Related Source Id : FFFF
+[0001] Reserved : 00
+[0001] Enabled : 01
+[0004] Records To Preallocate : 00000001
+[0004] Max Sections Per Record : 00000001
+[0004] Max Raw Data Length : 00001000
+"""
+    t += gas("Error Status Address", esa)
+    t += f"""[0028] Notify : [Hardware Error Notification Structure]
+[0001] Notify Type : {notify:02X}
+[0001] Notify Length : 1C
+[0002] Configuration Write Enable : 0000
+[0004] PollInterval : {poll_ms:08X}
+[0004] Vector : 00000000
+[0004] Polling Threshold Value : 00000000
+[0004] Polling Threshold Window : 00000000
+[0004] Error Threshold Value : 00000000
+[0004] Error Threshold Window : 00000000
+[0004] Error Status Block Length : {BLOCK_LEN:08X}
+"""
+    if v2:
+        t += gas("Read Ack Register", ack)
+        t += """[0008] Read Ack Preserve : 0000000000000000
+[0008] Read Ack Write : 0000000000000001
+"""
+    return t + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir")
+    ap.add_argument("--sea", type=int, default=64)
+    ap.add_argument("--base", type=lambda s: int(s, 0), default=0xC0000000)
+    a = ap.parse_args()
+
+    # (v2, notify type, poll interval)
+    srcs = [(True, 8, 0)] * a.sea + [(True, 0, POLL_MS), (False, 0, POLL_MS)]
+    assert 16 * len(srcs) <= BLOCK_OFF
+
+    body = ""
+    regs = bytearray(16 * len(srcs))
+    layout = []
+    for k, (v2, notify, poll) in enumerate(srcs):
+        esa = a.base + 16 * k
+        ack = a.base + 16 * k + 8
+        blk = a.base + BLOCK_OFF + k * BLOCK_STRIDE
+        body += ghes(v2, k, notify, poll, esa, ack if v2 else 0)
+        struct.pack_into("<QQ", regs, 16 * k, blk, 1 if v2 else 0)
+        layout.append(f"{k} {'v2' if v2 else 'v1'} {notify} {esa:#x} "
+                      f"{ack if v2 else 0:#x} {blk:#x} {BLOCK_LEN}")
+
+    head = f"""[0004] Signature : "HEST"
+[0004] Table Length : 00000000
+[0001] Revision : 01
+[0001] Checksum : 00
+[0006] Oem ID : "RIGOEM"
+[0008] Oem Table ID : "RIGHEST "
+[0004] Oem Revision : 00000001
+[0004] Asl Compiler ID : "INTL"
+[0004] Asl Compiler Revision : 00000000
+
+[0004] Error Source Count : {len(srcs):08X}
+
+"""
+    os.makedirs(a.outdir, exist_ok=True)
+    with open(os.path.join(a.outdir, "hest.asl"), "w") as f:
+        f.write(head + body)
+    with open(os.path.join(a.outdir, "regs.bin"), "wb") as f:
+        f.write(regs)
+    with open(os.path.join(a.outdir, "layout.txt"), "w") as f:
+        f.write("\n".join(layout) + "\n")
+
+
+if __name__ == "__main__":
+    main()
