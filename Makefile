@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all setup base tree export restamp build demo test bench clean-cache help
+.PHONY: all setup base tree export restamp build demo test bench help
 all: help
 
 help:
@@ -37,3 +37,6 @@ demo: base
 
 test: base
 	@tests/run.sh
+
+bench: base
+	@$(S)/bench.sh

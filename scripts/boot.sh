@@ -3,7 +3,7 @@
 #   boot.sh ARCH KERNEL LOG TEST... [-- QEMU-OPTIONS...]
 # Environment: RIG_MACHINE (extra -M options), RIG_APPEND (extra kernel
 # command line), RIG_ACPI_DIR (tables for the initrd upgrade),
-# RIG_MEM (-m, default 2G), RIG_TIMEOUT (seconds, default 120), RIG_EXPECT (extra regex that must
+# RIG_MEM (-m, default 2G), RIG_SMP (default 2), RIG_TIMEOUT (seconds, default 120), RIG_EXPECT (extra regex that must
 # appear), RIG_ALLOW_PANIC=1 (a panic is the expected outcome).
 # Each TEST is a guest program run by /init; it passes only if it printed
 # "RIG-PASS: TEST". The boot fails on a panic, oops, WARN, BUG, lockdep or
@@ -28,7 +28,7 @@ case "$arch" in
 arm64)
 	fw=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
 	cmd=(qemu-system-aarch64 -M "virt,gic-version=3${RIG_MACHINE:+,$RIG_MACHINE}" -cpu max
-	     -smp 2 -m "${RIG_MEM:-2G}" -bios "$fw" -append "console=ttyAMA0 acpi=force $append")
+	     -smp "${RIG_SMP:-2}" -m "${RIG_MEM:-2G}" -bios "$fw" -append "console=ttyAMA0 acpi=force $append")
 	;;
 x86_64)
 	fw=/usr/share/ovmf/OVMF.fd

@@ -84,10 +84,10 @@ if [ ${#sparse[@]} -gt 0 ]; then
 	# sparse 0.6.4 predates __typeof_unqual__, which the kernel's checker
 	# test (scripts/checker-valid.sh) requires, and the kernel would then
 	# skip sparse without failing: map it to __typeof__ for sparse only.
-	out=$("${MK[@]}" C=2 CHECK="sparse -D__typeof_unqual__=__typeof__" "${sparse[@]}" 2>&1) ||
-		{ echo "$out"; die "sparse build failed"; }
-	echo "$out"
-	if grep -q 'is not available or not up to date' <<<"$out"; then
+	chk=$("${MK[@]}" C=2 CHECK="sparse -D__typeof_unqual__=__typeof__" "${sparse[@]}" 2>&1) ||
+		{ echo "$chk"; die "sparse build failed"; }
+	echo "$chk"
+	if grep -q 'is not available or not up to date' <<<"$chk"; then
 		die "the kernel refused to run sparse ($(sparse --version 2>&1))"
 	fi
 	exit 0

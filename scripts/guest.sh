@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the guest programs for ARCH and pack an initramfs:
 #   guest.sh ARCH OUT.cpio [--acpi DIR]
-# /init is guest/init.c; every other guest/*.c becomes /bin/<name>.
+# /init is guest/init.c; every other guest/*.c becomes /bin/<name>, except
+# those marked "// rig-arch: <other arch>".
 # With --acpi, the *.aml files in DIR are put in an uncompressed cpio in
 # front (kernel/firmware/acpi/), which CONFIG_ACPI_TABLE_UPGRADE installs.
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +24,9 @@ mkdir -p "$stage/root/bin" "$stage/root/dev" "$stage/root/proc" "$stage/root/sys
 CFLAGS=(-static -O2 -Wall -Wextra -Werror -Wno-unused-function)
 for src in "$RIG_TOP"/guest/*.c; do
 	name=$(basename "$src" .c)
+	# "// rig-arch: A" limits a program to one architecture
+	only=$(sed -n 's|^// rig-arch: *||p' "$src" | head -n1)
+	[ -z "$only" ] || [ "$only" = "$arch" ] || continue
 	dst=$stage/root/bin/$name
 	[ "$name" = init ] && dst=$stage/root/init
 	"$cc" "${CFLAGS[@]}" -o "$dst" "$src" || die "guest program $name did not build for $arch"

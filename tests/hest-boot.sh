@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# hest-boot.sh ARCH IMAGE LOG TEST...: boot with the rig's own HEST.
+# hest-boot.sh ARCH IMAGE LOG TEST... [-- QEMU-OPTIONS]: boot with the rig's
+# own HEST.
 #
 # tests/hest/mkhest.py writes the table (64 SEA GHESv2 sources, a polled
 # GHESv2 and a polled GHES v1) and the registers firmware would leave;
@@ -10,6 +11,9 @@
 # QEMU's loader device preloads the register page before firmware runs.
 . "$(dirname "$0")/../scripts/lib.sh"
 arch=$1 img=$2 log=$3; shift 3
+tests=()
+while [ $# -gt 0 ] && [ "$1" != -- ]; do tests+=("$1"); shift; done
+[ "${1:-}" = -- ] && shift
 command -v iasl >/dev/null || die "iasl not found (run: make setup)"
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
@@ -18,7 +22,7 @@ python3 "$RIG_TOP/tests/hest/mkhest.py" "$d" --sea 64 --base 0xC0000000
 mkdir -p "$d/acpi"
 cp "$d/hest.aml" "$d/acpi/"
 RIG_ACPI_DIR=$d/acpi RIG_MEM="2G,slots=2,maxmem=4G" \
-RIG_EXPECT='ACPI: Table Upgrade: install \[HEST' \
-	"$RIG_TOP/scripts/boot.sh" "$arch" "$img" "$log" "$@" -- \
+RIG_EXPECT=${RIG_EXPECT-'ACPI: Table Upgrade: install \[HEST'} \
+	"$RIG_TOP/scripts/boot.sh" "$arch" "$img" "$log" "${tests[@]}" -- "$@" \
 	-object memory-backend-ram,id=fwmem,size=16M -device pc-dimm,memdev=fwmem \
 	-device "loader,file=$d/regs.bin,addr=0xC0000000,force-raw=on"
