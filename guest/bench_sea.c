@@ -41,31 +41,6 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	siglongjmp(jb, 1);
 }
 
-/* Generic error status block with one section of a type nobody handles. */
-static size_t vendor_record(uint32_t *buf32, uint32_t tag)
-{
-	uint8_t *b = (uint8_t *)buf32, *g = b + ESTATUS_HDR_LEN;
-	uint32_t v32;
-	uint16_t v16;
-	const size_t payload = 16;
-
-	memset(b, 0, ESTATUS_HDR_LEN + GDATA_HDR_LEN + payload);
-	v32 = 1u | (1u << 4);
-	memcpy(b, &v32, 4);
-	v32 = GDATA_HDR_LEN + payload;
-	memcpy(b + 12, &v32, 4);
-	v32 = CPER_SEV_RECOVERABLE;
-	memcpy(b + 16, &v32, 4);
-	memset(g, 0xa5, 16);			/* section type: unknown */
-	memcpy(g + 16, &v32, 4);
-	v16 = 0x0201;
-	memcpy(g + 20, &v16, 2);
-	v32 = payload;
-	memcpy(g + 24, &v32, 4);
-	memcpy(g + GDATA_HDR_LEN, &tag, 4);	/* each record differs */
-	return ESTATUS_HDR_LEN + GDATA_HDR_LEN + payload;
-}
-
 static int cmp(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -113,7 +88,7 @@ int main(void)
 		uint64_t t0;
 
 		if (found) {
-			len = vendor_record(rec, 0x1000 + i);
+			len = cper_vendor_record(rec, 0x1000 + i);
 			if (ack)
 				wr64(ack, 0);
 			devmem_write((volatile char *)blk + 4, (char *)rec + 4, len - 4);

@@ -18,6 +18,12 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
+#ifdef __x86_64__
+#define IS_X86 1
+#else
+#define IS_X86 0
+#endif
+
 static const char *rig_name = "?";
 
 static inline void __attribute__((noreturn, format(printf, 1, 2)))
@@ -68,8 +74,13 @@ static inline volatile void *devmem_map(uint64_t pa, size_t len)
 	size_t maplen = (pa - base + len + psz - 1) & ~(size_t)(psz - 1);
 	void *p;
 
+	/*
+	 * arm64 maps non-RAM as Device memory either way. x86's PAT refuses
+	 * an uncached (O_SYNC) mapping of a range the kernel already maps
+	 * write-back, as APEI does its registers: map it write-back too.
+	 */
 	if (fd < 0)
-		fd = open("/dev/mem", O_RDWR | O_SYNC);
+		fd = open("/dev/mem", O_RDWR | (IS_X86 ? 0 : O_SYNC));
 	if (fd < 0)
 		fail("open /dev/mem: %s", strerror(errno));
 	p = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, base);
@@ -326,6 +337,35 @@ static inline size_t cper_mem_record(uint32_t *buf32, int sev, uint64_t pa)
 	memcpy(m + 0, &v64, 8);
 	memcpy(m + 16, &pa, 8);				/* physical_addr */
 	return MEM_RECORD_LEN;
+}
+
+/*
+ * A recoverable record with one section of a type nobody handles, @tag in
+ * its payload so that no two are alike. On a synchronous notification the
+ * kernel reports it and sends SIGBUS ("synchronous unrecoverable error").
+ */
+static inline size_t cper_vendor_record(uint32_t *buf32, uint32_t tag)
+{
+	uint8_t *b = (uint8_t *)buf32, *g = b + ESTATUS_HDR_LEN;
+	uint32_t v32;
+	uint16_t v16;
+	const size_t payload = 16;
+
+	memset(b, 0, ESTATUS_HDR_LEN + GDATA_HDR_LEN + payload);
+	v32 = 1u | (1u << 4);
+	memcpy(b, &v32, 4);
+	v32 = GDATA_HDR_LEN + payload;
+	memcpy(b + 12, &v32, 4);
+	v32 = CPER_SEV_RECOVERABLE;
+	memcpy(b + 16, &v32, 4);
+	memset(g, 0xa5, 16);			/* section type: unknown */
+	memcpy(g + 16, &v32, 4);
+	v16 = 0x0201;
+	memcpy(g + 20, &v16, 2);
+	v32 = payload;
+	memcpy(g + 24, &v32, 4);
+	memcpy(g + GDATA_HDR_LEN, &tag, 4);	/* each record differs */
+	return ESTATUS_HDR_LEN + GDATA_HDR_LEN + payload;
 }
 
 /* ---- kernel log --------------------------------------------------- */

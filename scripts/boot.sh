@@ -2,9 +2,12 @@
 # Boot a rig kernel in QEMU (TCG, UEFI firmware, ACPI) and judge the log.
 #   boot.sh ARCH KERNEL LOG TEST... [-- QEMU-OPTIONS...]
 # Environment: RIG_MACHINE (extra -M options), RIG_APPEND (extra kernel
-# command line), RIG_ACPI_DIR (tables for the initrd upgrade),
-# RIG_MEM (-m, default 2G), RIG_SMP (default 2), RIG_TIMEOUT (seconds, default 120), RIG_EXPECT (extra regex that must
-# appear), RIG_ALLOW_PANIC=1 (a panic is the expected outcome).
+# command line), RIG_ACPI_DIR (tables for the initrd upgrade), RIG_MEM (-m,
+# default 2G), RIG_SMP (default 2), RIG_TIMEOUT (seconds, default 120),
+# RIG_EXPECT (extra regex that must appear), RIG_ALLOW_PANIC=1 (a panic is
+# the expected outcome), RIG_DRIVER (a command run beside QEMU with
+# RIG_LOG=<console log> and RIG_QMP=<QMP socket> in its environment, to act
+# on the guest from the host).
 # Each TEST is a guest program run by /init; it passes only if it printed
 # "RIG-PASS: TEST". The boot fails on a panic, oops, WARN, BUG, lockdep or
 # KASAN report, a missing RIG-DONE, or the timeout.
@@ -33,7 +36,7 @@ arm64)
 x86_64)
 	fw=/usr/share/ovmf/OVMF.fd
 	cmd=(qemu-system-x86_64 -M "q35${RIG_MACHINE:+,$RIG_MACHINE}" -cpu max
-	     -smp 2 -m 2G -bios "$fw" -append "console=ttyS0 $append")
+	     -smp "${RIG_SMP:-2}" -m "${RIG_MEM:-2G}" -bios "$fw" -append "console=ttyS0 $append")
 	;;
 *) die "boot.sh: ARCH must be arm64 or x86_64" ;;
 esac
@@ -44,6 +47,19 @@ cmd+=(-kernel "$kernel" -initrd "$initrd" -display none -monitor none
 
 rm -f "$log"
 rc=0
+if [ -n "${RIG_DRIVER:-}" ]; then
+	qmp=$(mktemp -u --suffix=.qmp)
+	cmd+=(-qmp "unix:$qmp,server=on,wait=off")
+	: > "$log"
+	RIG_LOG=$log RIG_QMP=$qmp $RIG_DRIVER > "$log.driver" 2>&1 &
+	driver=$!
+fi
 timeout --kill-after=5 "$timeout_s" "${cmd[@]}" </dev/null || rc=$?
 [ -f "$log" ] || : > "$log"
+if [ -n "${RIG_DRIVER:-}" ]; then
+	kill "$driver" 2>/dev/null || true
+	wait "$driver" 2>/dev/null || true
+	sed 's/^/  driver: /' "$log.driver"
+	rm -f "$log.driver" "$qmp"
+fi
 "$RIG_TOP/scripts/verdict.sh" "$log" "$rc" "${tests[@]}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # hest-boot.sh ARCH IMAGE LOG TEST... [-- QEMU-OPTIONS]: boot with the rig's
-# own HEST.
+# own HEST: on arm64 64 SEA sources, on x86_64 one NMI source; both with a
+# polled GHESv2 and a polled GHES v1.
 #
 # tests/hest/mkhest.py writes the table (64 SEA GHESv2 sources, a polled
 # GHESv2 and a polled GHES v1) and the registers firmware would leave;
@@ -17,7 +18,13 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do tests+=("$1"); shift; done
 command -v iasl >/dev/null || die "iasl not found (run: make setup)"
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
-python3 "$RIG_TOP/tests/hest/mkhest.py" "$d" --sea 64 --base 0xC0000000
+# The DIMM lands right after RAM's hotplug alignment: 0xC0000000 on virt
+# with 2 GiB, 0x100000000 on q35 (all 2 GiB below 4 GiB).
+case "$arch" in
+arm64) base=0xC0000000 srcs=(--sea 64) ;;
+x86_64) base=0x100000000 srcs=(--sea 0 --nmi 1) ;;
+esac
+python3 "$RIG_TOP/tests/hest/mkhest.py" "$d" "${srcs[@]}" --base "$base"
 (cd "$d" && iasl -tc hest.asl >iasl.log 2>&1) || { cat "$d/iasl.log"; die "iasl could not compile the HEST"; }
 mkdir -p "$d/acpi"
 cp "$d/hest.aml" "$d/acpi/"
@@ -25,4 +32,4 @@ RIG_ACPI_DIR=$d/acpi RIG_MEM="2G,slots=2,maxmem=4G" \
 RIG_EXPECT=${RIG_EXPECT-'ACPI: Table Upgrade: install \[HEST'} \
 	"$RIG_TOP/scripts/boot.sh" "$arch" "$img" "$log" "${tests[@]}" -- "$@" \
 	-object memory-backend-ram,id=fwmem,size=16M -device pc-dimm,memdev=fwmem \
-	-device "loader,file=$d/regs.bin,addr=0xC0000000,force-raw=on"
+	-device "loader,file=$d/regs.bin,addr=$base,force-raw=on"

@@ -67,5 +67,32 @@ t_run boot-arm64-ghes-multi "$RIG_TOP/tests/hest-boot.sh" arm64 \
 	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-ghes-multi.log" ghes_multi
 t_run boot-x86_64-smoke "$S/boot.sh" x86_64 "$TT/build-x86_64/arch/x86/boot/bzImage" \
 	"$T_LOGS/console-x86_64-smoke.log" smoke
+t_run boot-x86_64-nmi env RIG_DRIVER="$RIG_TOP/tests/qmp-nmi.py" \
+	"$RIG_TOP/tests/hest-boot.sh" x86_64 "$TT/build-x86_64/arch/x86/boot/bzImage" \
+	"$T_LOGS/console-x86_64-nmi.log" nmi_x86
+
+# --- nesting: a real SEA while the poll path holds another source -------
+# The rig-only hook of tests/kernel/ holds the poll path; see ghes_nest.c.
+t_run rig-hooks-apply "$RIG_TOP/tests/hooks-branch.sh"
+t_run build-arm64-series-hooks "$RIG_TOP/tests/build-at.sh" arm64 rig-hooks "$TT/build-arm64"
+t_run boot-arm64-ghes-nest env RIG_APPEND=rig_hold=1 "$RIG_TOP/tests/hest-boot.sh" arm64 \
+	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-ghes-nest.log" ghes_nest
+
+# --- the same boots on debug kernels: lockdep (PROVE_LOCKING) and KASAN ---
+# Built from rig-hooks, so that the nesting test runs there too; the hook
+# is inert without rig_hold=1.
+t_run build-arm64-debug-series "$RIG_TOP/tests/build-at.sh" arm64 rig-hooks "$TT/build-arm64-debug" --debug
+t_run build-x86_64-debug-series "$RIG_TOP/tests/build-at.sh" x86_64 series "$TT/build-x86_64-debug" --debug
+dimg=$TT/build-arm64-debug/arch/arm64/boot/Image
+t_run debug-kunit-ghes-arm64 env RIG_TIMEOUT=300 "$RIG_TOP/tests/kunit-boot.sh" "$dimg" "$T_LOGS/console-debug-arm64-kunit.log"
+t_run debug-boot-arm64-sea-tracer env RIG_TIMEOUT=300 RIG_MACHINE=ras=on \
+	"$S/boot.sh" arm64 "$dimg" "$T_LOGS/console-debug-arm64-sea-tracer.log" sea_tracer
+t_run debug-boot-arm64-ghes-multi env RIG_TIMEOUT=300 "$RIG_TOP/tests/hest-boot.sh" arm64 "$dimg" \
+	"$T_LOGS/console-debug-arm64-ghes-multi.log" ghes_multi
+t_run debug-boot-arm64-ghes-nest env RIG_TIMEOUT=300 RIG_APPEND=rig_hold=1 "$RIG_TOP/tests/hest-boot.sh" arm64 \
+	"$dimg" "$T_LOGS/console-debug-arm64-ghes-nest.log" ghes_nest
+t_run debug-boot-x86_64-nmi env RIG_TIMEOUT=300 RIG_DRIVER="$RIG_TOP/tests/qmp-nmi.py" \
+	"$RIG_TOP/tests/hest-boot.sh" x86_64 "$TT/build-x86_64-debug/arch/x86/boot/bzImage" \
+	"$T_LOGS/console-debug-x86_64-nmi.log" nmi_x86
 
 t_summary

@@ -2,12 +2,13 @@
 """Make a HEST (iasl data-table source) and the register image firmware
 would leave in memory for it.
 
-  mkhest.py OUTDIR [--sea N] [--base ADDR]
+  mkhest.py OUTDIR [--sea N] [--nmi M] [--base ADDR]
 
-Sources: N GHESv2 notified by SEA (ids 0..N-1), one GHESv2 polled (id N),
-one GHES v1 polled (id N+1). All registers and blocks live in a region at
-ADDR that the kernel does not treat as RAM (a cold-plugged DIMM on QEMU
-virt, which edk2 leaves out of the EFI memory map):
+Sources, in this order of ids: N GHESv2 notified by SEA (arm64), M GHESv2
+notified by NMI (x86), one GHESv2 polled, one GHES v1 polled. All
+registers and blocks live in a region at ADDR that the kernel does not
+treat as RAM (a cold-plugged DIMM, which the UEFI firmware leaves out of
+its memory map):
 
   ADDR + 16*k       error status address register of source k (64-bit)
   ADDR + 16*k + 8   read-ack register of source k (64-bit; v2 only)
@@ -72,11 +73,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir")
     ap.add_argument("--sea", type=int, default=64)
+    ap.add_argument("--nmi", type=int, default=0)
     ap.add_argument("--base", type=lambda s: int(s, 0), default=0xC0000000)
     a = ap.parse_args()
 
     # (v2, notify type, poll interval)
-    srcs = [(True, 8, 0)] * a.sea + [(True, 0, POLL_MS), (False, 0, POLL_MS)]
+    srcs = ([(True, 8, 0)] * a.sea + [(True, 4, 0)] * a.nmi +
+            [(True, 0, POLL_MS), (False, 0, POLL_MS)])
     assert 16 * len(srcs) <= BLOCK_OFF
 
     body = ""
