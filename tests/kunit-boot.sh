@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# kunit-boot.sh IMAGE LOG: boot the arm64 kernel on QEMU virt with ras=on
-# (a HEST with a GHES source, so the estatus pool exists), run the "ghes"
-# KUnit suite at boot and judge it with the tree's kunit.py parse.
-# Fails on any failed or skipped case, or if the suite did not run.
+# kunit-boot.sh ARCH IMAGE LOG: boot with a HEST that has a GHES source
+# notified like an NMI (arm64: QEMU virt ras=on, an SEA source; x86_64:
+# the rig's own HEST, an NMI source), so that the estatus pool and the
+# irq_work the tests use exist; run the "ghes" KUnit suite at boot and
+# judge it with the tree's kunit.py parse. Fails on any failed or skipped
+# case, or if the suite did not run.
 . "$(dirname "$0")/../scripts/lib.sh"
-img=$1 log=$2
+arch=$1 img=$2 log=$3
 rc=0
-RIG_MACHINE=ras=on RIG_APPEND="kunit.enable=1 kunit.autorun=1 kunit.filter_glob=ghes" \
-	"$RIG_TOP/scripts/boot.sh" arm64 "$img" "$log" || rc=$?
+export RIG_APPEND="kunit.enable=1 kunit.autorun=1 kunit.filter_glob=ghes"
+case "$arch" in
+arm64) RIG_MACHINE=ras=on "$RIG_TOP/scripts/boot.sh" arm64 "$img" "$log" || rc=$? ;;
+x86_64) "$RIG_TOP/tests/hest-boot.sh" x86_64 "$img" "$log" || rc=$? ;;
+*) die "kunit-boot.sh: ARCH must be arm64 or x86_64" ;;
+esac
 tr -d '\r' < "$log" > "$log.clean"
 python3 "$RIG_TREE/tools/testing/kunit/kunit.py" parse "$log.clean" || rc=1
 summary=$(grep -E '# ghes: pass:' "$log.clean" || true)

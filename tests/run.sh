@@ -58,13 +58,17 @@ t_run build-arm64-series "$RIG_TOP/tests/build-at.sh" arm64 series "$TT/build-ar
 t_run build-x86_64-series "$RIG_TOP/tests/build-at.sh" x86_64 series "$TT/build-x86_64"
 
 # --- boots of the patched kernel -----------------------------------------
-t_run kunit-ghes-arm64 "$RIG_TOP/tests/kunit-boot.sh" \
+t_run kunit-ghes-arm64 "$RIG_TOP/tests/kunit-boot.sh" arm64 \
 	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-kunit.log"
 t_run boot-arm64-sea-tracer env RIG_MACHINE=ras=on \
 	"$S/boot.sh" arm64 "$TT/build-arm64/arch/arm64/boot/Image" \
 	"$T_LOGS/console-arm64-sea-tracer.log" sea_tracer
 t_run boot-arm64-ghes-multi "$RIG_TOP/tests/hest-boot.sh" arm64 \
 	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-ghes-multi.log" ghes_multi
+t_run boot-arm64-ghes-rebind env RIG_TIMEOUT=200 "$RIG_TOP/tests/hest-boot.sh" arm64 \
+	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-ghes-rebind.log" ghes_rebind
+t_run kunit-ghes-x86_64 "$RIG_TOP/tests/kunit-boot.sh" x86_64 \
+	"$TT/build-x86_64/arch/x86/boot/bzImage" "$T_LOGS/console-x86_64-kunit.log"
 t_run boot-x86_64-smoke "$S/boot.sh" x86_64 "$TT/build-x86_64/arch/x86/boot/bzImage" \
 	"$T_LOGS/console-x86_64-smoke.log" smoke
 t_run boot-x86_64-nmi env RIG_DRIVER="$RIG_TOP/tests/qmp-nmi.py" \
@@ -84,13 +88,17 @@ t_run boot-arm64-ghes-nest env RIG_APPEND=rig_hold=1 "$RIG_TOP/tests/hest-boot.s
 t_run build-arm64-debug-series "$RIG_TOP/tests/build-at.sh" arm64 rig-hooks "$TT/build-arm64-debug" --debug
 t_run build-x86_64-debug-series "$RIG_TOP/tests/build-at.sh" x86_64 series "$TT/build-x86_64-debug" --debug
 dimg=$TT/build-arm64-debug/arch/arm64/boot/Image
-t_run debug-kunit-ghes-arm64 env RIG_TIMEOUT=300 "$RIG_TOP/tests/kunit-boot.sh" "$dimg" "$T_LOGS/console-debug-arm64-kunit.log"
+t_run debug-kunit-ghes-arm64 env RIG_TIMEOUT=300 "$RIG_TOP/tests/kunit-boot.sh" arm64 "$dimg" "$T_LOGS/console-debug-arm64-kunit.log"
 t_run debug-boot-arm64-sea-tracer env RIG_TIMEOUT=300 RIG_MACHINE=ras=on \
 	"$S/boot.sh" arm64 "$dimg" "$T_LOGS/console-debug-arm64-sea-tracer.log" sea_tracer
 t_run debug-boot-arm64-ghes-multi env RIG_TIMEOUT=300 "$RIG_TOP/tests/hest-boot.sh" arm64 "$dimg" \
 	"$T_LOGS/console-debug-arm64-ghes-multi.log" ghes_multi
 t_run debug-boot-arm64-ghes-nest env RIG_TIMEOUT=300 RIG_APPEND=rig_hold=1 "$RIG_TOP/tests/hest-boot.sh" arm64 \
 	"$dimg" "$T_LOGS/console-debug-arm64-ghes-nest.log" ghes_nest
+t_run debug-boot-arm64-ghes-rebind env RIG_TIMEOUT=400 "$RIG_TOP/tests/hest-boot.sh" arm64 "$dimg" \
+	"$T_LOGS/console-debug-arm64-ghes-rebind.log" ghes_rebind
+t_run debug-kunit-ghes-x86_64 env RIG_TIMEOUT=300 "$RIG_TOP/tests/kunit-boot.sh" x86_64 \
+	"$TT/build-x86_64-debug/arch/x86/boot/bzImage" "$T_LOGS/console-debug-x86_64-kunit.log"
 t_run debug-boot-x86_64-nmi env RIG_TIMEOUT=300 RIG_DRIVER="$RIG_TOP/tests/qmp-nmi.py" \
 	"$RIG_TOP/tests/hest-boot.sh" x86_64 "$TT/build-x86_64-debug/arch/x86/boot/bzImage" \
 	"$T_LOGS/console-debug-x86_64-nmi.log" nmi_x86
