@@ -50,8 +50,9 @@ row "SEA finds nothing (not mine), 64 SEA sources" 64 notmine
 
 echo
 echo "static memory and address space (arm64, from the built vmlinux files):"
-nmb=$(aarch64-linux-gnu-nm -S "$RIG_CACHE/test/build-arm64-base/vmlinux" | awk '$4 == "bm_pte" { print strtonum("0x" $2) }')
-nms=$(aarch64-linux-gnu-nm -S "$RIG_CACHE/test/build-arm64/vmlinux" | awk '$4 == "bm_pte" { print strtonum("0x" $2) }')
+symsize() { echo $((0x$(aarch64-linux-gnu-nm -S "$1" | awk -v s="$2" '$4 == s { print $2 }'))); }
+nmb=$(symsize "$RIG_CACHE/test/build-arm64-base/vmlinux" bm_pte)
+nms=$(symsize "$RIG_CACHE/test/build-arm64/vmlinux" bm_pte)
 pages=$(sed -n 's/^CONFIG_ACPI_APEI_GHES_FIXMAP_PAGES=//p' "$RIG_CACHE/test/build-arm64/.config")
 echo "- fixmap static page tables (bm_pte): 7.3 $nmb bytes, series $nms bytes (+$((nms - nmb)) for $pages GHES fixmap pages)"
 echo "- per source: no RAM allocated for the mapping; VA = the pages its block can span (2 for a block of up to one page)"
