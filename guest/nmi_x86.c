@@ -4,8 +4,10 @@
  * x86_64 NMI notification: the rig's own HEST has a GHESv2 source notified
  * by NMI. Acting as firmware, this program writes a recoverable memory
  * error record for one of its pages into the source's block, clears the
- * read-ack register, prints RIG-NMI-READY and waits; the host then sends
- * QMP inject-nmi (tests/qmp-nmi.py), which QEMU delivers to every vCPU.
+ * read-ack register, writes RIG-NMI-READY to its control UART (ttyS1, which
+ * only this program writes: kernel messages on the console could split the
+ * word) and waits; the host then sends QMP inject-nmi (tests/qmp-nmi.py),
+ * which QEMU delivers to every vCPU.
  * Passes when the block is cleared, the read-ack register written and the
  * page went through memory_failure exactly once, for three rounds.
  *
@@ -24,8 +26,8 @@ int main(void)
 	volatile void *blk, *ack;
 	uint64_t pa[ROUNDS];
 	struct ghes_src *g;
-	char *log, pat[64];
-	int r, i, n;
+	char *log, pat[64], msg[32];
+	int r, i, n, ctl;
 
 	rig_name = "nmi_x86";
 	hest_load();
@@ -34,6 +36,9 @@ int main(void)
 		fail("no GHESv2 source notified by NMI in the HEST");
 	blk = devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len);
 	ack = devmem_map(g->ack, 8);
+	ctl = open("/dev/ttyS1", O_WRONLY | O_NOCTTY);
+	if (ctl < 0)
+		fail("open /dev/ttyS1 (control UART): %s", strerror(errno));
 	for (r = 0; r < ROUNDS; r++) {
 		pa[r] = virt_to_phys_self(own_page());
 		cper_mem_record(rec, CPER_SEV_RECOVERABLE, pa[r]);
@@ -44,8 +49,10 @@ int main(void)
 		mb();
 		wr32(blk, rec[0]);
 		mb();
-		printf("RIG-NMI-READY %d\n", r);
-		fflush(stdout);
+		n = snprintf(msg, sizeof(msg), "RIG-NMI-READY %d\n", r);
+		if (write(ctl, msg, n) != n)
+			fail("write to the control UART: %s", strerror(errno));
+		info("round %d: record written, NMI requested", r);
 		for (i = 0; i < 2000 && rd32(blk); i++)
 			nanosleep(&ts, NULL);
 		if (rd32(blk))

@@ -6,8 +6,9 @@
 # default 2G), RIG_SMP (default 2), RIG_TIMEOUT (seconds, default 120),
 # RIG_EXPECT (extra regex that must appear), RIG_ALLOW_PANIC=1 (a panic is
 # the expected outcome), RIG_DRIVER (a command run beside QEMU with
-# RIG_LOG=<console log> and RIG_QMP=<QMP socket> in its environment, to act
-# on the guest from the host).
+# RIG_LOG=<console log>, RIG_QMP=<QMP socket> and, on x86_64,
+# RIG_CTL=<file of a second UART, ttyS1, that only the guest program
+# writes> in its environment, to act on the guest from the host).
 # Each TEST is a guest program run by /init; it passes only if it printed
 # "RIG-PASS: TEST". The boot fails on a panic, oops, WARN, BUG, lockdep or
 # KASAN report, a missing RIG-DONE, or the timeout.
@@ -50,8 +51,12 @@ rc=0
 if [ -n "${RIG_DRIVER:-}" ]; then
 	qmp=$(mktemp -u --suffix=.qmp)
 	cmd+=(-qmp "unix:$qmp,server=on,wait=off")
+	# The console interleaves kernel messages with the guest's lines: give
+	# the guest a channel of its own for talking to the driver.
+	[ "$arch" = x86_64 ] && cmd+=(-serial "file:$log.ctl")
 	: > "$log"
-	RIG_LOG=$log RIG_QMP=$qmp $RIG_DRIVER > "$log.driver" 2>&1 &
+	: > "$log.ctl"
+	RIG_LOG=$log RIG_QMP=$qmp RIG_CTL=$log.ctl $RIG_DRIVER > "$log.driver" 2>&1 &
 	driver=$!
 fi
 timeout --kill-after=5 "$timeout_s" "${cmd[@]}" </dev/null || rc=$?
@@ -60,6 +65,6 @@ if [ -n "${RIG_DRIVER:-}" ]; then
 	kill "$driver" 2>/dev/null || true
 	wait "$driver" 2>/dev/null || true
 	sed 's/^/  driver: /' "$log.driver"
-	rm -f "$log.driver" "$qmp"
+	rm -f "$log.driver" "$log.ctl" "$qmp"
 fi
 "$RIG_TOP/scripts/verdict.sh" "$log" "$rc" "${tests[@]}"

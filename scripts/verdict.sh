@@ -19,7 +19,8 @@ elif [ "$rc" != 0 ]; then
 	problem "QEMU exited with status $rc"
 fi
 for t in "$@"; do
-	grep -q "RIG-PASS: $t\$" "$log" || {
+	# a kernel message may follow on the same console line
+	grep -qE "RIG-PASS: $t(\$|\[)" "$log" || {
 		why=$(grep -m1 "RIG-FAIL: $t:" "$log")
 		problem "test $t did not pass${why:+: $why}"
 	}

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Host side of the x86 NMI test: each time the guest prints
-RIG-NMI-READY on the console (it has written a record and waits), send
-QMP inject-nmi. Runs as boot.sh's RIG_DRIVER (RIG_LOG, RIG_QMP)."""
+"""Host side of the x86 NMI test: each time the guest writes RIG-NMI-READY
+on its control UART (ttyS1, RIG_CTL: it has written a record and waits),
+send QMP inject-nmi. Runs as boot.sh's RIG_DRIVER."""
 import json
 import os
 import socket
 import time
 
-log, sock_path = os.environ["RIG_LOG"], os.environ["RIG_QMP"]
+log, sock_path = os.environ["RIG_CTL"], os.environ["RIG_QMP"]
 
 
 def qmp():

@@ -27,6 +27,7 @@ v 1 "WARN"                   'RIG-PASS: t\nWARNING: CPU: 0 PID: 1 at x\nRIG-DONE
 v 1 "lockdep"                'RIG-PASS: t\nWARNING: possible circular locking dependency detected\nRIG-DONE\n' 0
 v 1 "KASAN"                  'RIG-PASS: t\nBUG: KASAN: slab-out-of-bounds\nRIG-DONE\n' 0
 v 1 "oops"                   'RIG-PASS: t\nInternal error: Oops: 96000004\nRIG-DONE\n' 0
+v 0 "kernel message glued"   'RIG-PASS: t[    4.65] Memory failure: 0x1: recovery action\nRIG-DONE\n' 0
 v 1 "no pass marker"         'RIG-EXIT: t status 0\nRIG-DONE\n' 0
 v 1 "pass of another test"   'RIG-PASS: tt\nRIG-DONE\n' 0
 v 1 "guest failure"          'RIG-FAIL: t: x\nRIG-DONE\n' 0
