@@ -3,6 +3,9 @@
 # to fail. Each case feeds a known-bad (or known-good) input and checks the
 # rig's answer.
 . "$(dirname "$0")/../scripts/lib.sh"
+# Case 3 resets the tree it is given: always the tests' own tree, never
+# the developer's work tree, even when run by hand.
+export RIG_TREE=$RIG_CACHE/test/linux
 S=$RIG_TOP/scripts
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
