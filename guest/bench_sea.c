@@ -89,12 +89,7 @@ int main(void)
 
 		if (found) {
 			len = cper_vendor_record(rec, 0x1000 + i);
-			if (ack)
-				wr64(ack, 0);
-			devmem_write((volatile char *)blk + 4, (char *)rec + 4, len - 4);
-			mb();
-			wr32(blk, rec[0]);
-			mb();
+			fw_post_record(blk, ack, rec, len);
 		}
 		t_sig = 0;
 		t0 = cntvct();

@@ -69,12 +69,7 @@ static void inject(struct inj *in)
 	uint32_t rec[MEM_RECORD_LEN / 4];
 
 	cper_mem_record(rec, CPER_SEV_RECOVERABLE, in->pa);
-	if (in->ack)
-		wr64(in->ack, 0);
-	devmem_write((volatile char *)in->blk + 4, (char *)rec + 4, MEM_RECORD_LEN - 4);
-	mb();
-	wr32(in->blk, rec[0]);
-	mb();
+	fw_post_record(in->blk, in->ack, rec, MEM_RECORD_LEN);
 }
 
 static void check_done(struct inj *in, const char *step)

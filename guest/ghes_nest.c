@@ -68,11 +68,7 @@ static void inject(struct src *s, int vendor)
 		len = cper_vendor_record(rec, 0x7e57);
 	else
 		len = cper_mem_record(rec, CPER_SEV_RECOVERABLE, s->pa);
-	wr64(s->ack, 0);
-	devmem_write((volatile char *)s->blk + 4, (char *)rec + 4, len - 4);
-	mb();
-	wr32(s->blk, rec[0]);
-	mb();
+	fw_post_record(s->blk, s->ack, rec, len);
 }
 
 static int reported(struct src *s)

@@ -119,11 +119,7 @@ int main(void)
 		if (!rd32(blk)) {
 			size_t len = cper_vendor_record(rec, 0x5000 + i);
 
-			wr64(ack, 0);
-			devmem_write((volatile char *)blk + 4, (char *)rec + 4, len - 4);
-			mb();
-			wr32(blk, rec[0]);
-			mb();
+			fw_post_record(blk, ack, rec, len);
 			written++;
 		}
 		sea();
@@ -156,11 +152,7 @@ int main(void)
 		uint32_t mrec[MEM_RECORD_LEN / 4];
 
 		cper_mem_record(mrec, CPER_SEV_RECOVERABLE, pa);
-		wr64(ack, 0);
-		devmem_write((volatile char *)blk + 4, (char *)mrec + 4, MEM_RECORD_LEN - 4);
-		mb();
-		wr32(blk, mrec[0]);
-		mb();
+		fw_post_record(blk, ack, mrec, MEM_RECORD_LEN);
 	}
 	code = 0;
 	sea();

@@ -44,11 +44,7 @@ int main(void)
 		cper_mem_record(rec, CPER_SEV_RECOVERABLE, pa[r]);
 		if (rd32(blk))
 			fail("round %d: block busy before injection", r);
-		wr64(ack, 0);
-		devmem_write((volatile char *)blk + 4, (char *)rec + 4, MEM_RECORD_LEN - 4);
-		mb();
-		wr32(blk, rec[0]);
-		mb();
+		fw_post_record(blk, ack, rec, MEM_RECORD_LEN);
 		n = snprintf(msg, sizeof(msg), "RIG-NMI-READY %d\n", r);
 		if (write(ctl, msg, n) != n)
 			fail("write to the control UART: %s", strerror(errno));

@@ -126,6 +126,21 @@ static inline void devmem_write(volatile void *dst, const void *src, size_t len)
 		d[i] = s[i];
 }
 
+/*
+ * Firmware's part of posting a record: mark it outstanding in the read-ack
+ * register (GHESv2; @ack may be NULL), write the record, block_status last.
+ */
+static inline void fw_post_record(volatile void *blk, volatile void *ack,
+				  const uint32_t *rec, size_t len)
+{
+	if (ack)
+		wr64(ack, 0);
+	devmem_write((volatile char *)blk + 4, rec + 1, len - 4);
+	mb();
+	wr32(blk, rec[0]);
+	mb();
+}
+
 /* ---- HEST --------------------------------------------------------- */
 
 #define HEST_TYPE_GHES		9

@@ -76,12 +76,7 @@ int main(void)
 	len = cper_mem_record(rec, CPER_SEV_RECOVERABLE, pa);
 	if (len > g->block_len)
 		fail("record (%zu bytes) does not fit the block (%u)", len, g->block_len);
-	if (ack)
-		wr64(ack, 0);
-	devmem_write((volatile char *)blk + 4, (char *)rec + 4, len - 4);
-	mb();
-	wr32(blk, rec[0]);	/* block_status last */
-	mb();
+	fw_post_record(blk, ack, rec, len);
 
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO;
