@@ -96,7 +96,9 @@ static void wait_polled(struct inj *in)
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
 	int i;
 
-	for (i = 0; i < 500 && rd32(in->blk); i++)
+	/* the kernel clears block_status first, then acknowledges */
+	for (i = 0; i < 500 && (rd32(in->blk) ||
+				(in->ack && rd64(in->ack) != in->g->ack_write)); i++)
 		nanosleep(&ts, NULL);
 }
 

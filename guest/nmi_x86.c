@@ -49,7 +49,8 @@ int main(void)
 		if (write(ctl, msg, n) != n)
 			fail("write to the control UART: %s", strerror(errno));
 		info("round %d: record written, NMI requested", r);
-		for (i = 0; i < 2000 && rd32(blk); i++)
+		/* the kernel clears block_status first, then acknowledges */
+		for (i = 0; i < 2000 && (rd32(blk) || rd64(ack) != g->ack_write); i++)
 			nanosleep(&ts, NULL);
 		if (rd32(blk))
 			fail("round %d: block not cleared 20 s after RIG-NMI-READY", r);
