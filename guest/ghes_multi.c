@@ -108,7 +108,7 @@ int main(void)
 	struct sigaction sa = { 0 };
 	struct inj more[NR_AT_ONCE];
 	struct ghes_src *g;
-	char *log, pat[64];
+	char *log;
 	int i, n;
 
 	rig_name = "ghes_multi";
@@ -167,19 +167,16 @@ int main(void)
 	info("polled: GHESv2 and GHES v1 reported%s", "");
 
 	/* Every page through memory_failure exactly once. */
-	log = kmsg_read();
 	for (i = 0; i < ninj + NR_AT_ONCE; i++) {
 		uint64_t pa = i < ninj ? inj[i].pa : more[i - ninj].pa;
 		int sid = i < ninj ? inj[i].g->source_id : more[i - ninj].g->source_id;
 
-		/* memory_failure() ends each report with this line */
-		snprintf(pat, sizeof(pat), "Memory failure: %#llx: recovery action",
-			 (unsigned long long)(pa >> 12));
-		n = count_substr(log, pat);
+		n = mf_reports(pa, 5000);
 		if (n != 1)
 			fail("source %d: pfn %#llx went through memory_failure %d times, want 1",
 			     sid, (unsigned long long)(pa >> 12), n);
 	}
+	log = kmsg_read();
 	n = count_substr(log, "Failed to read error status block");
 	if (n)
 		fail("kernel could not read %d error status block(s)", n);

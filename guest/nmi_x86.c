@@ -26,7 +26,7 @@ int main(void)
 	volatile void *blk, *ack;
 	uint64_t pa[ROUNDS];
 	struct ghes_src *g;
-	char *log, pat[64], msg[32];
+	char *log, msg[32];
 	int r, i, n, ctl;
 
 	rig_name = "nmi_x86";
@@ -60,24 +60,13 @@ int main(void)
 		info("round %d: record for pa 0x%llx reported and acked", r,
 		     (unsigned long long)pa[r]);
 	}
-	/* memory_failure runs from a workqueue: give it a moment. */
-	for (i = 0; i < 200; i++) {
-		log = kmsg_read();
-		snprintf(pat, sizeof(pat), "Memory failure: %#llx: recovery action",
-			 (unsigned long long)(pa[ROUNDS - 1] >> 12));
-		if (strstr(log, pat))
-			break;
-		free(log);
-		nanosleep(&ts, NULL);
-	}
 	for (r = 0; r < ROUNDS; r++) {
-		snprintf(pat, sizeof(pat), "Memory failure: %#llx: recovery action",
-			 (unsigned long long)(pa[r] >> 12));
-		n = count_substr(log, pat);
+		n = mf_reports(pa[r], 2000);
 		if (n != 1)
 			fail("round %d: pfn %#llx went through memory_failure %d times, want 1",
 			     r, (unsigned long long)(pa[r] >> 12), n);
 	}
+	log = kmsg_read();
 	info("unknown-NMI messages: %d (expected when the other vCPU looks after the record is gone)",
 	     count_substr(log, "NMI received for unknown reason"));
 	pass();

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 
@@ -424,6 +425,31 @@ static inline int count_substr(const char *hay, const char *needle)
 		hay += strlen(needle);
 	}
 	return n;
+}
+
+/*
+ * How many times memory_failure() finished a report for the page holding
+ * @pa ("recovery action" ends each one).  A record that was not taken
+ * through an SEA reaches memory_failure() from a workqueue, after the
+ * kernel has cleared the block, so wait up to @wait_ms for the first one.
+ */
+static inline int mf_reports(uint64_t pa, int wait_ms)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	char pat[64], *log;
+	int n, waited = 0;
+
+	snprintf(pat, sizeof(pat), "Memory failure: %#llx: recovery action",
+		 (unsigned long long)(pa >> 12));
+	for (;;) {
+		log = kmsg_read();
+		n = count_substr(log, pat);
+		free(log);
+		if (n || waited >= wait_ms)
+			return n;
+		nanosleep(&ts, NULL);
+		waited += 10;
+	}
 }
 
 #endif
