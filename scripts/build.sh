@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Build a rig kernel.
-#   build.sh ARCH [--debug] [--tree DIR] [--out DIR] [--sparse FILES...]
+#   build.sh ARCH [--debug] [--config FRAG]... [--tree DIR] [--out DIR]
+#            [--sparse FILES...]
 # ARCH is arm64 or x86_64. The .config is allnoconfig plus
-# configs/common.config, configs/ARCH.config (and configs/debug.config with
-# --debug). Every option a fragment asks for is checked in the final
-# .config; one that did not stick is printed and the build fails.
+# configs/common.config, configs/ARCH.config, configs/series.config and
+# configs/series-ARCH.config (options the series adds), configs/debug.config
+# with --debug, and each --config FRAG, in that order. Every option a
+# fragment asks for is checked in the final .config; one that did not stick
+# is printed and the build fails.
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:-}; shift || true
@@ -12,9 +15,11 @@ debug=
 tree=$RIG_TREE
 out=
 sparse=()
+extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--debug) debug=1 ;;
+	--config) extra+=("$2"); shift ;;
 	--tree) tree=$2; shift ;;
 	--out) out=$2; shift ;;
 	--sparse) shift; sparse=("$@"); break ;;
@@ -35,8 +40,11 @@ command -v ccache >/dev/null || die "ccache not found (run: make setup)"
 mkdir -p "$out" "$CCACHE_DIR"
 
 cfgdir=${RIG_CONFIG_DIR:-$RIG_TOP/configs}
-frags=("$cfgdir/common.config" "$cfgdir/$arch.config" "$cfgdir/series.config")
+series=("$cfgdir/series.config")
+[ -f "$cfgdir/series-$arch.config" ] && series+=("$cfgdir/series-$arch.config")
+frags=("$cfgdir/common.config" "$cfgdir/$arch.config" "${series[@]}")
 [ -n "$debug" ] && frags+=("$cfgdir/debug.config")
+frags+=("${extra[@]}")
 
 MK=(make -s -C "$tree" O="$out" ARCH="$karch" CROSS_COMPILE="$cross"
 	CC="ccache ${cross}gcc" HOSTCC="ccache gcc" -j"$JOBS")
@@ -50,30 +58,38 @@ if [ "$(cat "$out/.rig-config-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$out
 	"${MK[@]}" KCONFIG_ALLCONFIG="$out/.rig-fragments" allnoconfig >/dev/null
 	# Check every requested value.
 	bad=0
-	# Symbols of configs/series.config that this tree does not define yet.
+	# Symbols of the series' fragments (and of --config ones) that this
+	# tree does not define yet.
 	later=" "
 	while IFS= read -r line; do
 		case "$line" in CONFIG_*=*) opt=${line%%=*} ;; *) continue ;; esac
 		git -C "$tree" grep -q -E "^(menu)?config ${opt#CONFIG_}\$" -- '*Kconfig*' ||
 			later+="$opt "
-	done < "$cfgdir/series.config"
+	done < <(cat "${series[@]}" "${extra[@]}")
+	# A later fragment overrides an earlier one, as it does for Kconfig.
+	declare -A want=()
+	order=()
 	while IFS= read -r line; do
 		case "$line" in
-		CONFIG_*=*) opt=${line%%=*}; want=${line#*=} ;;
-		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; want=n ;;
+		CONFIG_*=*) opt=${line%%=*}; val=${line#*=} ;;
+		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; val=n ;;
 		*) continue ;;
 		esac
+		[ -n "${want[$opt]+x}" ] || order+=("$opt")
+		want[$opt]=$val
+	done < "$out/.rig-fragments"
+	for opt in "${order[@]}"; do
 		[[ "$later" == *" $opt "* ]] && continue
 		have=$(grep -E "^($opt=|# $opt is not set)" "$out/.config" | head -n1 || true)
 		case "$have" in
 		"$opt="*) have=${have#*=} ;;
 		*) have=n ;;
 		esac
-		if [ "$have" != "$want" ]; then
-			echo "rig: config: $opt requested '$want' but the final .config has '$have' ($arch${debug:+ debug})" >&2
+		if [ "$have" != "${want[$opt]}" ]; then
+			echo "rig: config: $opt requested '${want[$opt]}' but the final .config has '$have' ($arch${debug:+ debug})" >&2
 			bad=1
 		fi
-	done < "$out/.rig-fragments"
+	done
 	[ "$bad" = 0 ] || die "config options did not stick; the .config actually used is $out/.config"
 	echo "$stamp" > "$out/.rig-config-stamp"
 fi

@@ -24,6 +24,8 @@ case "$arch" in
 arm64) base=0xC0000000 srcs=(--sea 64) ;;
 x86_64) base=0x100000000 srcs=(--sea 0 --nmi 1) ;;
 esac
+# RIG_HEST: other mkhest.py source options, e.g. "--sea 1 --sei 2"
+[ -n "${RIG_HEST:-}" ] && read -ra srcs <<<"$RIG_HEST"
 python3 "$RIG_TOP/tests/hest/mkhest.py" "$d" "${srcs[@]}" --base "$base"
 (cd "$d" && iasl -tc hest.asl >iasl.log 2>&1) || { cat "$d/iasl.log"; die "iasl could not compile the HEST"; }
 mkdir -p "$d/acpi"

@@ -82,6 +82,24 @@ t_run build-arm64-series-hooks "$RIG_TOP/tests/build-at.sh" arm64 rig-hooks "$TT
 t_run boot-arm64-ghes-nest env RIG_APPEND=rig_hold=1 "$RIG_TOP/tests/hest-boot.sh" arm64 \
 	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-ghes-nest.log" ghes_nest
 
+# --- SEI: real virtual SErrors raised from EL2 --------------------------
+# The rig-only injector of tests/kernel/ raises them; see guest/sei.c for
+# the rows of the decision table and tests/sei-boot.sh for the checks.
+img=$TT/build-arm64/arch/arm64/boot/Image
+for row in live fatal-el1 fatal-el0 uer-el1 uer-el0 norec-el1 norec-el0; do
+	t_run "boot-arm64-sei-$row" "$RIG_TOP/tests/sei-boot.sh" "$row" "$img" \
+		"$T_LOGS/console-arm64-sei-$row.log"
+done
+# Without CONFIG_ACPI_APEI_SEI: the SEI sources are refused with the option
+# named, and nothing else changes. The "live" row must fail there.
+t_run build-arm64-series-hooks-nosei "$RIG_TOP/tests/build-at.sh" arm64 rig-hooks \
+	"$TT/build-arm64-nosei" --config "$RIG_TOP/tests/configs/no-sei.config"
+nimg=$TT/build-arm64-nosei/arch/arm64/boot/Image
+t_run boot-arm64-sei-nosei "$RIG_TOP/tests/sei-boot.sh" nosei "$nimg" \
+	"$T_LOGS/console-arm64-sei-nosei.log"
+t_run boot-arm64-sei-live-fails-without-sei "$RIG_TOP/tests/expect-fail.sh" \
+	"$RIG_TOP/tests/sei-boot.sh" live "$nimg" "$T_LOGS/console-arm64-sei-live-nosei.log"
+
 # --- the same boots on debug kernels: lockdep (PROVE_LOCKING) and KASAN ---
 # Built from rig-hooks, so that the nesting test runs there too; the hook
 # is inert without rig_hold=1.
@@ -97,6 +115,10 @@ t_run debug-boot-arm64-ghes-nest env RIG_TIMEOUT=300 RIG_APPEND=rig_hold=1 "$RIG
 	"$dimg" "$T_LOGS/console-debug-arm64-ghes-nest.log" ghes_nest
 t_run debug-boot-arm64-ghes-rebind env RIG_TIMEOUT=400 "$RIG_TOP/tests/hest-boot.sh" arm64 "$dimg" \
 	"$T_LOGS/console-debug-arm64-ghes-rebind.log" ghes_rebind
+t_run debug-boot-arm64-sei-live env RIG_TIMEOUT=300 "$RIG_TOP/tests/sei-boot.sh" live "$dimg" \
+	"$T_LOGS/console-debug-arm64-sei-live.log"
+t_run debug-boot-arm64-sei-uer-el1 env RIG_TIMEOUT=300 "$RIG_TOP/tests/sei-boot.sh" uer-el1 "$dimg" \
+	"$T_LOGS/console-debug-arm64-sei-uer-el1.log"
 t_run debug-kunit-ghes-x86_64 env RIG_TIMEOUT=300 "$RIG_TOP/tests/kunit-boot.sh" x86_64 \
 	"$TT/build-x86_64-debug/arch/x86/boot/bzImage" "$T_LOGS/console-debug-x86_64-kunit.log"
 t_run debug-boot-x86_64-nmi env RIG_TIMEOUT=300 RIG_DRIVER="$RIG_TOP/tests/qmp-nmi.py" \

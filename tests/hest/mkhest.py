@@ -2,10 +2,11 @@
 """Make a HEST (iasl data-table source) and the register image firmware
 would leave in memory for it.
 
-  mkhest.py OUTDIR [--sea N] [--nmi M] [--base ADDR]
+  mkhest.py OUTDIR [--sea N] [--nmi M] [--sei K] [--base ADDR]
 
 Sources, in this order of ids: N GHESv2 notified by SEA (arm64), M GHESv2
-notified by NMI (x86), one GHESv2 polled, one GHES v1 polled. All
+notified by NMI (x86), K GHESv2 notified by SEI (arm64), one GHESv2
+polled, one GHES v1 polled. All
 registers and blocks live in a region at ADDR that the kernel does not
 treat as RAM (a cold-plugged DIMM, which the UEFI firmware leaves out of
 its memory map):
@@ -74,11 +75,13 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("--sea", type=int, default=64)
     ap.add_argument("--nmi", type=int, default=0)
+    ap.add_argument("--sei", type=int, default=0)
     ap.add_argument("--base", type=lambda s: int(s, 0), default=0xC0000000)
     a = ap.parse_args()
 
     # (v2, notify type, poll interval)
     srcs = ([(True, 8, 0)] * a.sea + [(True, 4, 0)] * a.nmi +
+            [(True, 9, 0)] * a.sei +
             [(True, 0, POLL_MS), (False, 0, POLL_MS)])
     assert 16 * len(srcs) <= BLOCK_OFF
 

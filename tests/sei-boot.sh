@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# sei-boot.sh ROW IMAGE LOG: boot the rig-hooks kernel on a machine with EL2
+# (the kernel at EL1, the hyp stub at EL2) with a HEST of one SEA and two
+# SEI sources, and run guest/sei.c for ROW (see there).
+#
+# "live" and "nosei" end in the program's RIG-PASS. Every other row must
+# end in a panic, and this script checks the console log in order: the
+# program's "row ROW" line, then what the kernel must print before the
+# panic, then the panic message; and nothing of the sort it must not print.
+. "$(dirname "$0")/../scripts/lib.sh"
+row=$1 img=$2 log=$3
+export RIG_MACHINE=virtualization=on
+export RIG_APPEND="kvm-arm.mode=none id_aa64mmfr1.vh=0 rig.sei=$row"
+export RIG_HEST="--sea 1 --sei 2"
+case "$row" in
+live|nosei)
+	exec env RIG_EXPECT='rig-serror: EL2 vSError injector ready' \
+		"$RIG_TOP/tests/hest-boot.sh" arm64 "$img" "$log" sei ;;
+esac
+RIG_ALLOW_PANIC=1 RIG_NO_PASS=1 RIG_EXPECT='rig-serror: EL2 vSError injector ready' \
+	"$RIG_TOP/tests/hest-boot.sh" arm64 "$img" "$log" sei || exit 1
+
+# The regexes, in the order they must appear after the row line.
+serror='SError Interrupt on CPU0, code 0x0+'
+case "$row" in
+fatal-el*) want=('\[Hardware Error\]: event severity: fatal'
+		 'Kernel panic - not syncing: GHES: Fatal hardware error')
+	   never='SError Interrupt on CPU' ;;
+uer-el1)   want=('\[Hardware Error\]: event severity: recoverable' "${serror}be000c11"
+		 'pc : rig_' 'Kernel panic - not syncing: Asynchronous SError Interrupt')
+	   never='Fatal hardware error' ;;
+uer-el0)   want=('\[Hardware Error\]: event severity: recoverable' "${serror}be000c11"
+		 'pc : [0-9a-f]+$' 'Kernel panic - not syncing: Asynchronous SError Interrupt')
+	   never='Fatal hardware error' ;;
+norec-el1) want=("${serror}bf000000" 'pc : rig_'
+		 'Kernel panic - not syncing: Asynchronous SError Interrupt')
+	   never='\[Hardware Error\]' ;;
+norec-el0) want=("${serror}be000c11" 'pc : [0-9a-f]+$'
+		 'Kernel panic - not syncing: Asynchronous SError Interrupt')
+	   never='\[Hardware Error\]' ;;
+*) die "sei-boot.sh: unknown row $row" ;;
+esac
+tr -d '\r' < "$log" | awk -v row="RIG-INFO: sei: row $row:" -v never="$never" '
+	BEGIN { n = split(ARGV[1], want, "\037"); ARGV[1] = ""; i = 0 }
+	i == 0 && index($0, row) { i = 1; next }
+	i == 0 { next }
+	never != "" && $0 ~ never { print "  printed after the row: " $0; bad = 1 }
+	i <= n && $0 ~ want[i] { i++ }
+	END {
+		if (i == 0) { print "  no \"" row "\" line"; exit 1 }
+		if (i <= n) { print "  missing, in this order after the row: /" want[i] "/"; exit 1 }
+		exit bad
+	}' "$(IFS=$'\037'; echo "${want[*]}")" || { echo "verdict: FAIL ($log)"; exit 1; }
+echo "row $row: ${#want[@]} expected lines in order, nothing forbidden"
