@@ -91,6 +91,20 @@ static void sea(void)
 	armed = 0;
 }
 
+/* The last polled source of a HEST source type. */
+static struct ghes_src *polled(int type, const char *name)
+{
+	struct ghes_src *g = NULL;
+	int i;
+
+	for (i = 0; i < nr_ghes_srcs; i++)
+		if (ghes_srcs[i].notify == NOTIFY_POLLED && ghes_srcs[i].type == type)
+			g = &ghes_srcs[i];
+	if (!g)
+		fail("no polled %s source", name);
+	return g;
+}
+
 static void wait_polled(struct inj *in)
 {
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
@@ -120,20 +134,8 @@ int main(void)
 			fail("only %d SEA sources, want %d", i, NR_SEA);
 		setup(&inj[ninj++], g);
 	}
-	g = NULL;
-	for (i = 0; i < nr_ghes_srcs; i++)
-		if (ghes_srcs[i].notify == NOTIFY_POLLED && ghes_srcs[i].type == HEST_TYPE_GHES_V2)
-			g = &ghes_srcs[i];
-	if (!g)
-		fail("no polled GHESv2 source");
-	setup(&inj[ninj++], g);
-	g = NULL;
-	for (i = 0; i < nr_ghes_srcs; i++)
-		if (ghes_srcs[i].notify == NOTIFY_POLLED && ghes_srcs[i].type == HEST_TYPE_GHES)
-			g = &ghes_srcs[i];
-	if (!g)
-		fail("no polled GHES v1 source");
-	setup(&inj[ninj++], g);
+	setup(&inj[ninj++], polled(HEST_TYPE_GHES_V2, "GHESv2"));
+	setup(&inj[ninj++], polled(HEST_TYPE_GHES, "GHES v1"));
 
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
