@@ -4,14 +4,17 @@
 # Environment: RIG_MACHINE (extra -M options), RIG_APPEND (extra kernel
 # command line), RIG_ACPI_DIR (tables for the initrd upgrade), RIG_MEM (-m,
 # default 2G), RIG_SMP (default 2), RIG_TIMEOUT (seconds, default 120),
-# RIG_EXPECT (extra regex that must appear), RIG_ALLOW_PANIC=1 (a panic is
+# RIG_EXPECT (extra regex that must appear), RIG_GUEST_ROOT (a tree of
+# files for the initrd, see guest.sh), RIG_ALLOW_PANIC=1 (a panic is
 # the expected outcome), RIG_DRIVER (a command run beside QEMU with
 # RIG_LOG=<console log>, RIG_QMP=<QMP socket> and, on x86_64,
 # RIG_CTL=<file of a second UART, ttyS1, that only the guest program
 # writes> in its environment, to act on the guest from the host).
 # Each TEST is a guest program run by /init; it passes only if it printed
-# "RIG-PASS: TEST". The boot fails on a panic, oops, WARN, BUG, lockdep or
-# KASAN report, a missing RIG-DONE, or the timeout.
+# "RIG-PASS: TEST" and exited with status 0. The boot fails on a panic,
+# oops, WARN, BUG, lockdep, KASAN or UBSAN report, a missing RIG-DONE, the
+# timeout, or a console that does not show the banner of KERNEL (written
+# by scripts/build.sh next to the image, as KERNEL.banner).
 . "$(dirname "$0")/lib.sh"
 
 arch=$1 kernel=$2 log=$3; shift 3
@@ -20,11 +23,15 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do tests+=("$1"); shift; done
 [ "${1:-}" = -- ] && shift
 extra=("$@")
 [ -r "$kernel" ] || die "no kernel image at $kernel"
+[ -r "$kernel.banner" ] || die "no $kernel.banner: build images with scripts/build.sh"
+RIG_BANNER=$(cat "$kernel.banner")
+export RIG_BANNER
 timeout_s=${RIG_TIMEOUT:-120}
 
 initrd=$(mktemp --suffix=.cpio)
 trap 'rm -f "$initrd"' EXIT
-"$RIG_TOP/scripts/guest.sh" "$arch" "$initrd" ${RIG_ACPI_DIR:+--acpi "$RIG_ACPI_DIR"}
+"$RIG_TOP/scripts/guest.sh" "$arch" "$initrd" ${RIG_ACPI_DIR:+--acpi "$RIG_ACPI_DIR"} \
+	${RIG_GUEST_ROOT:+--root "$RIG_GUEST_ROOT"}
 
 append="panic=-1 ${RIG_APPEND:-}"
 for t in "${tests[@]}"; do append+=" rig.test=$t"; done

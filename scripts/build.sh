@@ -110,6 +110,8 @@ if [ ${#sparse[@]} -gt 0 ]; then
 fi
 
 log=$out/build.log
+# A failed build must not leave the previous image to be booted.
+rm -f "$out/$img" "$out/$img.banner"
 if ! "${MK[@]}" "$target" >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -n 20 >&2
 	die "$arch${debug:+ debug} build failed in $tree (log: $log)"
@@ -120,5 +122,12 @@ if grep -E 'warning:' "$log" >&2; then
 fi
 rel=$("${MK[@]}" kernelrelease)
 echo "$rel" > "$out/kernelrelease"
+# The banner this build prints at boot (its build number and time make it
+# unique): boot.sh checks that the console shows it.  vmlinux also holds
+# a copy without the build number; take the one that has it.  (awk reads
+# all of its input, so strings never dies of SIGPIPE under pipefail.)
+strings -n 16 "$out/vmlinux" |
+	awk '/^Linux version .* #[0-9]+ / && !n++' > "$out/$img.banner"
+[ -s "$out/$img.banner" ] || die "no Linux version banner in $out/vmlinux"
 say "built $arch${debug:+ debug} $rel: $out/$img"
 echo "$out/$img"

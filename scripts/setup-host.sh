@@ -11,6 +11,7 @@ PKGS_MAIN=(
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	acpica-tools sparse ccache
 	qemu-efi-aarch64 ovmf
+	python3-ply python3-git python3-yaml python3-sphinx python3-docutils
 )
 PKGS_BPO=(qemu-system-arm qemu-system-x86)
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Judge a boot log:  verdict.sh LOG QEMU-RC TEST...
 # Prints one line per problem and "verdict: pass" or "verdict: FAIL";
-# exits non-zero on failure. RIG_ALLOW_PANIC=1 accepts a kernel panic as
-# the end of the boot (then RIG-DONE is not required); RIG_NO_PASS=1, for a
-# test whose correct end is that panic, does not ask for its RIG-PASS (the
-# caller then checks the log itself); RIG_EXPECT is a regex the log must
-# match.
+# exits non-zero on failure. A test passes only if the program printed its
+# own "RIG-PASS: TEST" and /init saw it exit with status 0. RIG_BANNER is
+# the "Linux version" line of the kernel the caller meant to boot: the log
+# must show it. RIG_ALLOW_PANIC=1 accepts a kernel panic as the end of the
+# boot (then RIG-DONE is not required); RIG_NO_PASS=1, for a test whose
+# correct end is that panic, does not ask for its RIG-PASS or exit status
+# (the caller then checks the log itself); RIG_EXPECT is a regex the log
+# must match.
 set -u
 raw=$1 rc=$2; shift 2
 bad=0
@@ -27,10 +30,17 @@ for t in "$@"; do
 		why=$(grep -m1 "RIG-FAIL: $t:" "$log")
 		problem "test $t did not pass${why:+: $why}"
 	}
+	grep -qE "^RIG-EXIT: $t status 0(\$|\[)" "$log" || {
+		how=$(grep -m1 -E "^RIG-EXIT: $t " "$log")
+		problem "program $t did not exit with status 0${how:+: $how}"
+	}
 done
+if [ -n "${RIG_BANNER:-}" ] && ! grep -qF -- "$RIG_BANNER" "$log"; then
+	problem "the console does not show the kernel meant to boot: $RIG_BANNER"
+fi
 patterns=(
 	'Oops' 'WARNING:' 'BUG:' 'Internal error:' 'Unable to handle kernel'
-	'KASAN' 'possible (recursive|circular) locking' 'inconsistent lock state'
+	'KASAN' 'UBSAN' 'possible (recursive|circular) locking' 'inconsistent lock state'
 	'possible irq lock inversion' 'suspicious RCU usage' 'Call [Tt]race:'
 	'RIG-FAIL' '^ *not ok [0-9]'
 )

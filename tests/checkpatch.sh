@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# checkpatch.sh PATCH: scripts/checkpatch.pl --strict must report nothing.
+# checkpatch.sh PATCH: scripts/checkpatch.pl --strict must report nothing,
+# and every tool it runs must work.
 #
 # One finding is answered rather than reported: FILE_PATH_CHANGES ("added,
 # moved or deleted file(s), does MAINTAINERS need updating?"). It is
@@ -10,6 +11,11 @@
 p=$(realpath "$1")
 out=$(cd "$RIG_TREE" && perl scripts/checkpatch.pl --strict --show-types "$p" 2>&1) && rc=0 || rc=$?
 echo "$out"
+# checkpatch runs helpers (spdxcheck.py, ...) and hides how they fail: a
+# traceback, a missing module or command fails the check.
+if grep -qE 'Traceback \(most recent call last\)|No module named|command not found|Can.t locate' <<<"$out"; then
+	die "a tool checkpatch runs is broken or missing (see above)"
+fi
 total=$(grep -E '^total: ' <<<"$out" || true)
 [ -n "$total" ] || die "checkpatch printed no summary (exit $rc)"
 [ "$total" != "${total#total: 0 errors, 0 warnings, 0 checks}" ] && exit 0
@@ -22,7 +28,7 @@ if [ "$findings" = 1 ] && grep -q '^WARNING:FILE_PATH_CHANGES:' <<<"$out"; then
 	[ ${#added[@]} -gt 0 ] || die "FILE_PATH_CHANGES for a patch that adds no file"
 	for f in "${added[@]}"; do
 		m=$(cd "$RIG_TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
-			--no-tree -f "$f" 2>/dev/null | grep -E '\((maintainer|supporter|odd fixer):' || true)
+			--no-tree -f "$f" 2>/dev/null | grep -E '\((maintainer|supporter|odd fixer):' | grep -v ':THE REST)' || true)
 		[ -n "$m" ] || die "$f is added but no MAINTAINERS entry covers it"
 		echo "MAINTAINERS already covers $f: $(head -n1 <<<"$m")"
 	done

@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# expect-fail.sh CMD...: a negative control. Passes only if CMD fails, and
-# shows CMD's output either way, so a control that fails for the wrong
-# reason can be seen in the log.
-if "$@"; then
+# expect-fail.sh REGEX CMD...: a negative control. Passes only if CMD fails
+# AND its output matches REGEX (an extended regex, grep -E), the failure
+# this control is for: a control that fails for another reason (a missing
+# image, a timeout, a typo) proves nothing, and fails. CMD's output is shown
+# either way.
+re=$1; shift
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+if "$@" >"$out" 2>&1; then
+	cat "$out"
 	echo "expected this to fail, and it passed: $*"
 	exit 1
 fi
-echo "failed, as it must: $*"
+cat "$out"
+if ! grep -qE -- "$re" "$out"; then
+	echo "it failed, but not for the reason expected: no /$re/ in its output"
+	exit 1
+fi
+echo "failed, as it must, with /$re/: $*"

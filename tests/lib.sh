@@ -1,9 +1,14 @@
 # shellcheck shell=bash
 # Test bookkeeping: every test is one call to t_run NAME COMMAND...; its
-# output goes to $T_LOGS/NAME.log and the outcome is counted.
+# output goes to $T_LOGS/NAME.log and the outcome is counted. t_phase NAME
+# starts a phase of the run; t_summary prints the time of each phase and
+# "N passed, M failed".
 T_PASS=0 T_FAIL=0 T_SKIP=0
 T_FAILED=()
 T_LOGS=${T_LOGS:-$RIG_CACHE/test/logs}
+T_PHASES=()
+T_PHASE_START=$SECONDS
+T_START=$SECONDS
 mkdir -p "$T_LOGS"
 
 t_run() {
@@ -12,19 +17,43 @@ t_run() {
 	"$@" >"$log" 2>&1 || rc=$?
 	if [ "$rc" = 0 ]; then
 		T_PASS=$((T_PASS + 1))
-		printf 'PASS %-44s %4ss\n' "$name" $((SECONDS - start))
+		printf 'PASS %-52s %4ss\n' "$name" $((SECONDS - start))
 	elif [ "$rc" = 77 ]; then
 		T_SKIP=$((T_SKIP + 1))
-		printf 'SKIP %-44s %s\n' "$name" "$(tail -n1 "$log")"
+		printf 'SKIP %-52s %s\n' "$name" "$(tail -n1 "$log")"
 	else
 		T_FAIL=$((T_FAIL + 1))
 		T_FAILED+=("$name")
-		printf 'FAIL %-44s %4ss (log: %s)\n' "$name" $((SECONDS - start)) "$log"
+		printf 'FAIL %-52s %4ss (log: %s)\n' "$name" $((SECONDS - start)) "$log"
 		tail -n 15 "$log" | sed 's/^/     | /'
 	fi
+	return 0
+}
+
+# Did test NAME pass (it ran, and is not among the failures)?
+t_passed() {
+	[ -f "$T_LOGS/$1.log" ] && [[ " ${T_FAILED[*]} " != *" $1 "* ]]
+}
+
+t_phase() {
+	local now=$SECONDS
+	if [ ${#T_PHASES[@]} -gt 0 ] || [ -n "${T_PHASE:-}" ]; then
+		T_PHASES+=("$T_PHASE|$((now - T_PHASE_START))")
+	fi
+	T_PHASE=$1
+	T_PHASE_START=$now
+	echo "== $1"
 }
 
 t_summary() {
+	local p
+	t_phase end
+	echo
+	echo "time by phase:"
+	for p in "${T_PHASES[@]}"; do
+		printf '  %-40s %3dm%02ds\n' "${p%|*}" $((${p#*|} / 60)) $((${p#*|} % 60))
+	done
+	printf '  %-40s %3dm%02ds\n' total $(((SECONDS - T_START) / 60)) $(((SECONDS - T_START) % 60))
 	echo
 	if [ "$T_SKIP" -gt 0 ]; then
 		echo "$T_PASS passed, $T_FAIL failed, $T_SKIP skipped"

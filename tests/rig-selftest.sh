@@ -1,45 +1,143 @@
 #!/usr/bin/env bash
-# Self-tests of the rig: the checks that judge everything else must be able
-# to fail. Each case feeds a known-bad (or known-good) input and checks the
-# rig's answer.
+# Self-tests of the rig: every judge that passes or fails the tests gets
+# input it must refuse (and some it must accept), and must answer right.
+# Each case prints "ok ..." or "FAIL ...".
 . "$(dirname "$0")/../scripts/lib.sh"
-# Case 3 resets the tree it is given: always the tests' own tree, never
-# the developer's work tree, even when run by hand.
+# Cases 3 and 4 reset the tree they are given: always the tests' own tree,
+# never the developer's work tree, even when run by hand.
 export RIG_TREE=$RIG_CACHE/test/linux
 S=$RIG_TOP/scripts
+T=$RIG_TOP/tests
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bad=0
 ok() { echo "ok   $*"; }
 no() { echo "FAIL $*"; bad=1; }
+# expect WANT-RC NAME CMD...: CMD must succeed (0) or fail (1)
+expect() {
+	local want=$1 name=$2 rc=0
+	shift 2
+	"$@" >"$tmp/out" 2>&1 || rc=$?
+	if { [ "$want" = 0 ] && [ $rc = 0 ]; } || { [ "$want" != 0 ] && [ $rc != 0 ]; }; then
+		ok "$name"
+	else
+		no "$name (rc $rc)"
+		sed 's/^/     | /' "$tmp/out"
+	fi
+}
 
 # 1. verdict.sh on synthetic console logs
 v() {	# v WANT-RC NAME LOG-TEXT QEMU-RC
 	printf '%b' "$3" > "$tmp/log"
-	local rc=0
-	"$S/verdict.sh" "$tmp/log" "$4" t >"$tmp/v.out" 2>&1 || rc=$?
-	if { [ "$1" = 0 ] && [ $rc = 0 ]; } || { [ "$1" != 0 ] && [ $rc != 0 ]; }; then
-		ok "verdict: $2"
-	else
-		no "verdict: $2 (rc $rc)"; cat "$tmp/v.out"
-	fi
+	expect "$1" "verdict: $2" env RIG_BANNER="Linux version 7.3.4+ (rig) #1" \
+		"$S/verdict.sh" "$tmp/log" "$4" t
 }
-v 0 "clean pass"             'boot\r\nRIG-PASS: t\r\nRIG-DONE\r\n' 0
-v 1 "panic"                  'RIG-PASS: t\nKernel panic - not syncing: x\nRIG-DONE\n' 0
-v 1 "WARN"                   'RIG-PASS: t\nWARNING: CPU: 0 PID: 1 at x\nRIG-DONE\n' 0
-v 1 "lockdep"                'RIG-PASS: t\nWARNING: possible circular locking dependency detected\nRIG-DONE\n' 0
-v 1 "KASAN"                  'RIG-PASS: t\nBUG: KASAN: slab-out-of-bounds\nRIG-DONE\n' 0
-v 1 "oops"                   'RIG-PASS: t\nInternal error: Oops: 96000004\nRIG-DONE\n' 0
-v 0 "kernel message glued"   'RIG-PASS: t[    4.65] Memory failure: 0x1: recovery action\nRIG-DONE\n' 0
-v 1 "no pass marker"         'RIG-EXIT: t status 0\nRIG-DONE\n' 0
-v 1 "pass of another test"   'RIG-PASS: tt\nRIG-DONE\n' 0
-v 1 "guest failure"          'RIG-FAIL: t: x\nRIG-DONE\n' 0
-v 1 "no RIG-DONE"            'RIG-PASS: t\n' 0
-v 1 "failed KUnit case"      'RIG-PASS: t\n    not ok 3 ghes_test_reentry\nRIG-DONE\n' 0
-v 1 "timeout"                'RIG-PASS: t\nRIG-DONE\n' 124
-RIG_ALLOW_PANIC=1 v 0 "expected panic" 'RIG-PASS: t\nKernel panic - not syncing: Fatal hardware error!\n' 0
+ban='Linux version 7.3.4+ (rig) #1\n'
+ex='RIG-EXIT: t status 0\n'
+v 0 "clean pass"             "${ban}boot\r\nRIG-PASS: t\r\n${ex}RIG-DONE\r\n" 0
+v 1 "panic"                  "${ban}RIG-PASS: t\nKernel panic - not syncing: x\n${ex}RIG-DONE\n" 0
+v 1 "WARN"                   "${ban}RIG-PASS: t\nWARNING: CPU: 0 PID: 1 at x\n${ex}RIG-DONE\n" 0
+v 1 "lockdep"                "${ban}RIG-PASS: t\nWARNING: possible circular locking dependency detected\n${ex}RIG-DONE\n" 0
+v 1 "KASAN"                  "${ban}RIG-PASS: t\nBUG: KASAN: slab-out-of-bounds\n${ex}RIG-DONE\n" 0
+v 1 "UBSAN"                  "${ban}RIG-PASS: t\nUBSAN: array-index-out-of-bounds in x\n${ex}RIG-DONE\n" 0
+v 1 "oops"                   "${ban}RIG-PASS: t\nInternal error: Oops: 96000004\n${ex}RIG-DONE\n" 0
+v 0 "kernel message glued"   "${ban}RIG-PASS: t[    4.65] Memory failure: 0x1: recovery action\n${ex}RIG-DONE\n" 0
+v 1 "no pass marker"         "${ban}${ex}RIG-DONE\n" 0
+v 1 "pass of another test"   "${ban}RIG-PASS: tt\nRIG-EXIT: tt status 0\nRIG-DONE\n" 0
+v 1 "pass, then exit 1"      "${ban}RIG-PASS: t\nRIG-EXIT: t status 1\nRIG-DONE\n" 0
+v 1 "pass, then a signal"    "${ban}RIG-PASS: t\nRIG-EXIT: t signal 7\nRIG-DONE\n" 0
+v 1 "pass, no exit status"   "${ban}RIG-PASS: t\nRIG-DONE\n" 0
+v 1 "guest failure"          "${ban}RIG-FAIL: t: x\n${ex}RIG-DONE\n" 0
+v 1 "no RIG-DONE"            "${ban}RIG-PASS: t\n${ex}" 0
+v 1 "failed KUnit case"      "${ban}RIG-PASS: t\n    not ok 3 ghes_test_reentry\n${ex}RIG-DONE\n" 0
+v 1 "timeout"                "${ban}RIG-PASS: t\n${ex}RIG-DONE\n" 124
+v 1 "another kernel booted"  "Linux version 7.3.4+ (rig) #2\nRIG-PASS: t\n${ex}RIG-DONE\n" 0
+RIG_ALLOW_PANIC=1 v 0 "expected panic" "${ban}RIG-PASS: t\n${ex}Kernel panic - not syncing: Fatal hardware error!\n" 0
 
-# 2. restamp rewrites author and sign-off of every patch, and nothing else
+# 2. expect-fail.sh: only the failure it is for
+expect 0 "expect-fail: the failure expected" "$T/expect-fail.sh" 'R2, written' \
+	sh -c 'echo "RIG-FAIL: x: R2, written between"; exit 1'
+expect 1 "expect-fail: another failure (a missing image)" "$T/expect-fail.sh" 'R2, written' \
+	sh -c 'echo "rig: error: no kernel image at /nonexistent"; exit 1'
+expect 1 "expect-fail: a command that passes" "$T/expect-fail.sh" 'R2, written' \
+	sh -c 'echo "R2, written"; exit 0'
+
+# 3. the ordered matcher of sei-boot.sh (row uer-el1)
+row='RIG-INFO: sei: row uer-el1: SError from EL1\n'
+good="${row}[Hardware Error]: event severity: recoverable\nSError Interrupt on CPU0, code 0x00000000be000c11\npc : rig_serror_write+0x1\nKernel panic - not syncing: Asynchronous SError Interrupt\n"
+printf '%b' "$good" > "$tmp/sei-good"
+printf '%b' "${row}SError Interrupt on CPU0, code 0x00000000be000c11\n[Hardware Error]: event severity: recoverable\npc : rig_x\nKernel panic - not syncing: Asynchronous SError Interrupt\n" > "$tmp/sei-order"
+printf '%b' "${good}GHES: Fatal hardware error\n" > "$tmp/sei-never"
+printf '%b' "[Hardware Error]: event severity: recoverable\n" > "$tmp/sei-norow"
+expect 0 "sei-boot matcher: lines in order" "$T/sei-boot.sh" --check uer-el1 "$tmp/sei-good"
+expect 1 "sei-boot matcher: lines out of order" "$T/sei-boot.sh" --check uer-el1 "$tmp/sei-order"
+expect 1 "sei-boot matcher: a forbidden line" "$T/sei-boot.sh" --check uer-el1 "$tmp/sei-never"
+expect 1 "sei-boot matcher: no row line" "$T/sei-boot.sh" --check uer-el1 "$tmp/sei-norow"
+
+# 4. the KUnit judge (kunit.py parse and the suite's summary)
+ktap() {	# ktap FAILED-CASE SUMMARY
+	printf 'KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: ghes\n    1..2\n'
+	printf '    ok 1 ghes_test_a\n'
+	if [ -n "$1" ]; then printf '    not ok 2 %s\n' "$1"; else printf '    ok 2 ghes_test_b\n'; fi
+	printf '# ghes: %s\n' "$2"
+	if [ -n "$1" ]; then printf 'not ok 1 ghes\n'; else printf 'ok 1 ghes\n'; fi
+}
+if [ -f "$RIG_TREE/tools/testing/kunit/kunit.py" ]; then
+	ktap "" "pass:2 fail:0 skip:0 total:2" > "$tmp/k-good"
+	ktap ghes_test_b "pass:1 fail:1 skip:0 total:2" > "$tmp/k-fail"
+	ktap "" "pass:1 fail:0 skip:1 total:2" > "$tmp/k-skip"
+	printf 'boot\nno suite here\n' > "$tmp/k-none"
+	expect 0 "KUnit judge: all cases pass" "$T/kunit-boot.sh" --check "$tmp/k-good"
+	expect 1 "KUnit judge: a failed case" "$T/kunit-boot.sh" --check "$tmp/k-fail"
+	expect 1 "KUnit judge: a skipped case" "$T/kunit-boot.sh" --check "$tmp/k-skip"
+	expect 1 "KUnit judge: the suite did not run" "$T/kunit-boot.sh" --check "$tmp/k-none"
+else
+	no "KUnit judge: no test tree with kunit.py at $RIG_TREE"
+fi
+
+# 5. the sparse comparison
+printf 'drivers/acpi/apei/ghes.c: warning: a\n' > "$tmp/sp-before"
+printf 'drivers/acpi/apei/ghes.c: warning: a\n' > "$tmp/sp-same"
+printf 'drivers/acpi/apei/ghes.c: warning: a\ndrivers/acpi/apei/ghes.c: warning: b\n' > "$tmp/sp-new"
+expect 0 "sparse judge: the same warnings" "$T/sparse.sh" --compare "$tmp/sp-before" "$tmp/sp-same"
+expect 1 "sparse judge: a new warning" "$T/sparse.sh" --compare "$tmp/sp-before" "$tmp/sp-new"
+
+# 6. checkpatch's MAINTAINERS question, answered only for covered files
+newfile() {	# newfile PATH -> a clean patch that adds PATH
+	cat <<EOP
+From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: $RIG_ID_NAME <$RIG_ID_EMAIL>
+Date: Tue, 24 Nov 2026 00:00:00 +0000
+Subject: [PATCH] rig: add $1
+
+Add an empty file, to test the rig's checkpatch answer about MAINTAINERS.
+
+Signed-off-by: $RIG_ID_NAME <$RIG_ID_EMAIL>
+---
+ $1 | 2 ++
+ 1 file changed, 2 insertions(+)
+ create mode 100644 $1
+
+diff --git a/$1 b/$1
+new file mode 100644
+index 000000000000..111111111111
+--- /dev/null
++++ b/$1
+@@ -0,0 +1,2 @@
++// SPDX-License-Identifier: GPL-2.0
++/* Empty. */
+EOP
+}
+if [ -f "$RIG_TREE/scripts/checkpatch.pl" ]; then
+	newfile drivers/acpi/apei/ghes_kunit.c > "$tmp/covered.patch"
+	newfile README > "$tmp/uncovered.patch"
+	expect 0 "checkpatch: a new file MAINTAINERS covers" "$T/checkpatch.sh" "$tmp/covered.patch"
+	expect 1 "checkpatch: a new file nothing covers" "$T/checkpatch.sh" "$tmp/uncovered.patch"
+else
+	no "checkpatch: no test tree at $RIG_TREE"
+fi
+
+# 7. restamp rewrites author and sign-off of every patch, and nothing else
 mkdir -p "$tmp/p"
 cp "$RIG_TOP"/patches/*.patch "$tmp/p/"
 RIG_PATCHES=$tmp/p "$S/series.sh" restamp "Jane Doe <jane@example.com>" 2>/dev/null
@@ -56,14 +154,12 @@ for f in "$tmp"/p/0*.patch; do
 		no "restamp: $(basename "$f")"
 	fi
 done
-[ "$n" -gt 0 ] || echo "(no patches to restamp)"
-if RIG_PATCHES=$tmp/p "$S/series.sh" restamp "not an identity" 2>/dev/null; then
-	no "restamp accepted a malformed identity"
-else
-	ok "restamp refuses a malformed identity"
-fi
+[ "$n" -gt 0 ] || no "restamp: no patches to restamp"
+expect 1 "restamp refuses a malformed identity" \
+	env RIG_PATCHES="$tmp/p" "$S/series.sh" restamp "not an identity"
 
-# 3. a patch that does not apply stops the tree with its name
+# 8. a patch that does not apply stops the tree with its name; then the
+# tree is made again, as the suite left it
 first=$(ls "$RIG_TOP"/patches/0001-*.patch 2>/dev/null | head -n1)
 if [ -n "$first" ]; then
 	mkdir -p "$tmp/broken"
@@ -77,9 +173,10 @@ if [ -n "$first" ]; then
 	else
 		no "broken patch: rc $rc, output: $out"
 	fi
+	FORCE=1 "$S/series.sh" tree >/dev/null 2>&1 || no "the test tree could not be made again"
 fi
 
-# 4. a config option that does not stick fails the build with its name
+# 9. a config option that does not stick fails the build with its name
 mkdir -p "$tmp/cfg"
 cp "$RIG_TOP"/configs/*.config "$tmp/cfg/"
 echo '# CONFIG_ACPI_APEI_GHES is not set' >> "$tmp/cfg/arm64.config"

@@ -1,45 +1,57 @@
 #!/usr/bin/env bash
-# Sparse (C=2) on every C file the series touches, at base and at the head
-# of the series, for each arch that builds the file. Fails when the head
-# has a warning the base does not (line numbers are ignored in the match).
+# sparse.sh ARCH base|series: sparse (C=2) on every C file the series
+# touches that ARCH builds, in the test tree as it is checked out, with the
+# build directory of the suite. "base" saves the warnings; "series" fails
+# when there is one the base did not have (line numbers are ignored).
+# sparse.sh --compare BEFORE AFTER compares two saved lists only (the
+# rig's self-test feeds it known-bad ones).
 . "$(dirname "$0")/../scripts/lib.sh"
-TT=$RIG_CACHE/test
-mapfile -t files < <(git -C "$RIG_TREE" diff --name-only base series -- '*.c')
-if [ ${#files[@]} = 0 ]; then echo "the series touches no C file"; exit 0; fi
-echo "files: ${files[*]}"
 
-run() {	# run REV ARCH -> normalized warnings on stdout
-	local rev=$1 arch=$2 objs=() f
-	git -C "$RIG_TREE" checkout -q --detach "$rev"
-	for f in "${files[@]}"; do
-		case "$arch:$f" in
-		arm64:arch/x86/*|x86_64:arch/arm64/*) continue ;;
-		esac
-		# only files built as objects (not .c files included by others)
-		[ -f "$RIG_TREE/$f" ] &&
-			grep -qw "$(basename "${f%.c}").o" "$RIG_TREE/$(dirname "$f")/Makefile" &&
-			objs+=("${f%.c}.o")
-	done
-	[ ${#objs[@]} -gt 0 ] || return 0
-	"$RIG_TOP/scripts/build.sh" "$arch" --tree "$RIG_TREE" --out "$TT/build-$arch" \
-		--sparse "${objs[@]}" > "$TT/sparse.out" 2>&1 ||
-		{ cat "$TT/sparse.out" >&2; die "sparse run failed at $rev ($arch)"; }
-	# only what sparse says about the touched files (prerequisites such as
-	# the vDSO may be rebuilt, and checked, along the way)
-	{ grep -E ': (warning|error):' "$TT/sparse.out" || true; } |
-		{ grep -F -f <(printf '%s:\n' "${files[@]}") || true; } |
-		sed "s|^$RIG_TREE/||" |
-		sed -E 's/:[0-9]+:[0-9]+:/:/' | LC_ALL=C sort
+compare() {	# compare BEFORE-FILE AFTER-TEXT
+	local new
+	new=$(LC_ALL=C comm -13 <(LC_ALL=C sort "$1") <(printf '%s\n' "$2" | LC_ALL=C sort))
+	echo "$(grep -c . "$1") warnings at base, $(grep -c . <<<"$2") with the series"
+	if [ -n "$new" ]; then
+		echo "new sparse warnings:"
+		echo "$new"
+		return 1
+	fi
 }
 
-bad=0
-for arch in arm64 x86_64; do
-	before=$(run base "$arch") || exit 1
-	after=$(run series "$arch") || exit 1
-	echo "== $arch: $(grep -c . <<<"$before") warnings at base, $(grep -c . <<<"$after") with the series"
-	new=$(LC_ALL=C comm -13 <(echo "$before") <(echo "$after"))
-	if [ -n "$new" ]; then
-		echo "new sparse warnings ($arch):"; echo "$new"; bad=1
-	fi
+if [ "${1:-}" = --compare ]; then
+	compare "$2" "$(cat "$3")"
+	exit
+fi
+arch=$1 what=$2
+TT=$RIG_CACHE/test
+saved=$TT/sparse-$arch-base.txt
+mapfile -t files < <(git -C "$RIG_TREE" diff --name-only base series -- '*.c')
+objs=()
+for f in "${files[@]}"; do
+	case "$arch:$f" in
+	arm64:arch/x86/*|x86_64:arch/arm64/*) continue ;;
+	esac
+	# only files built as objects (not .c files included by others)
+	[ -f "$RIG_TREE/$f" ] &&
+		grep -qw "$(basename "${f%.c}").o" "$RIG_TREE/$(dirname "$f")/Makefile" &&
+		objs+=("${f%.c}.o")
 done
-exit $bad
+echo "at $(git -C "$RIG_TREE" log --oneline -1): ${objs[*]:-nothing to check}"
+out=$TT/sparse-$arch.out
+: > "$out"
+if [ ${#objs[@]} -gt 0 ]; then
+	"$RIG_TOP/scripts/build.sh" "$arch" --debug --tree "$RIG_TREE" --out "$TT/build-$arch" \
+		--sparse "${objs[@]}" > "$out" 2>&1 || { cat "$out"; die "sparse run failed ($arch)"; }
+fi
+# only what sparse says about the touched files (prerequisites may be
+# rebuilt, and checked, along the way)
+warnings=$({ grep -E ': (warning|error):' "$out" || true; } |
+	{ grep -F -f <(printf '%s:\n' "${files[@]}") || true; } |
+	sed "s|^$RIG_TREE/||; s|^\.\./linux/||" | sed -E 's/:[0-9]+:[0-9]+:/:/' | LC_ALL=C sort)
+if [ "$what" = base ]; then
+	printf '%s\n' "$warnings" > "$saved"
+	echo "$(grep -c . <<<"$warnings") warnings at base ($arch)"
+	exit 0
+fi
+[ -f "$saved" ] || die "no sparse warnings saved for $arch at base"
+compare "$saved" "$warnings"
