@@ -6,26 +6,26 @@
  * reported, once each.
  *
  * How the poll path is held: the rig-only kernel hook in tests/kernel/
- * (not part of the series) puts a kprobe on memory_failure_queue() that,
- * with rig_hold=1 on the command line, spins for 3 s when called from
- * softirq context, i.e. from the poll timer while it reports A's memory
- * error record. At that point that CPU owns A, has read A's record and
- * not yet cleared A's block. The hook logs "rig-hold: holding on CPU<n>";
- * this program, pinned to one CPU beforehand, writes B's record (a section
+ * (not part of the series), armed with "poll", holds the next call of
+ * memory_failure_queue() from softirq context, i.e. from the poll timer
+ * while it reports A's memory error record, until this program releases
+ * it (at most 60 s). At that point that CPU holds the poll path (and, with
+ * the series, owns nothing A's notifications need), has read A's record
+ * and not yet cleared A's block. The hook logs "rig-hold: holding poll on
+ * CPU<n>"; this program, on the other CPU (it waits on both, as it cannot
+ * know which one the timer fires on), writes B's record (a section
  * of a type no handler knows, so the SEA path reports it and sends SIGBUS
- * with no memory_failure() work that would wait for the held CPU) and
- * takes the SEA. If the poll timer fires on the program's own CPU, the
- * program cannot run until the hold ends; it then tries once more, pinned
- * to the other CPU.
+ * with no memory_failure() work that would wait for the held CPU), takes
+ * the SEA, then releases the hold.
  *
  * Passes when: B is reported (the kernel's "synchronous unrecoverable
  * error (SIGBUS)" line, once, before "rig-hold: released") and
  * acknowledged while A's block is still set; A is reported and
  * acknowledged after the hold, its page through memory_failure once.
- * The debug kernels run it with lockdep and KASAN.
  */
 #define _GNU_SOURCE
 #include <sched.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <time.h>
@@ -76,16 +76,64 @@ static int reported(struct src *s)
 	return !rd32(s->blk) && rd64(s->ack) == s->g->ack_write;
 }
 
+static struct src a, b;
+static volatile void *trig;
+static int held_before;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int done;
+
+/* On each CPU: wait for the hold; the one not held does the rest. */
+static void *waiter(void *arg)
+{
+	int me = (int)(long)arg, cpu;
+	char *log, *hold, *q;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(me, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fail("cannot pin to CPU%d", me);
+	if (wait_log("rig-hold: holding poll on CPU", held_before, 20000) <= held_before)
+		fail("the poll timer never reached the hold");
+	log = kmsg_read();
+	hold = log;
+	while ((q = strstr(hold + 1, "rig-hold: holding poll on CPU")))
+		hold = q;
+	cpu = atoi(hold + strlen("rig-hold: holding poll on CPU"));
+	free(log);
+	pthread_mutex_lock(&lock);
+	if (cpu == me || done) {
+		pthread_mutex_unlock(&lock);
+		return NULL;
+	}
+	done = 1;
+	pthread_mutex_unlock(&lock);
+
+	check(rd32(a.blk) != 0,
+	      "the poll path holds CPU%d while it reports source %d: read, not yet cleared",
+	      cpu, a.g->source_id);
+	info("SEA for source %d from CPU%d", b.g->source_id, sched_getcpu());
+	inject(&b, 1);
+	armed = 1;
+	if (!sigsetjmp(jb, 1))
+		(void)rd32(trig);
+	armed = 0;
+	check(reported(&b), "SEA source %d reported and acknowledged during the hold",
+	      b.g->source_id);
+	check(rd32(a.blk) != 0, "source %d still held (not cleared): the SEA nested",
+	      a.g->source_id);
+	hold_cmd("release");
+	return NULL;
+}
+
 int main(void)
 {
 	struct timespec ts = { 0, 5 * 1000 * 1000 };
-	volatile void *trig;
 	struct sigaction sa = { 0 };
-	struct src a, b;
 	struct ghes_src *pa_src = NULL;
-	char *log = NULL, *p, *q, *hold;
-	int i, cpu = -1, n, attempt, pin;
-	cpu_set_t set;
+	char *log, *p, *q, *hold;
+	pthread_t t[2];
+	int i;
 
 	rig_name = "ghes_nest";
 	hest_load();
@@ -101,80 +149,34 @@ int main(void)
 	sigaction(SIGBUS, &sa, NULL);
 	trig = devmem_map(UNASSIGNED_PA, 4);
 
-	for (attempt = 0; attempt < 2; attempt++) {
-		int seen;
+	held_before = count_log("rig-hold: holding poll on CPU");
+	hold_cmd("poll 60000");
+	for (i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, waiter, (void *)(long)i);
+	inject(&a, 0);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	check(done, "a CPU not held took the SEA");
 
-		pin = attempt ? 0 : 1;
-		CPU_ZERO(&set);
-		CPU_SET(pin, &set);
-		if (sched_setaffinity(0, sizeof(set), &set))
-			fail("cannot pin to CPU%d", pin);
-		free(log);
-		log = kmsg_read();
-		seen = count_substr(log, "rig-hold: holding on CPU");
-		if (attempt)
-			a.pa = virt_to_phys_self(own_page());
-		inject(&a, 0);
-		cpu = -1;
-		for (i = 0; i < 2000 && cpu < 0; i++) {
-			free(log);
-			log = kmsg_read();
-			if (count_substr(log, "rig-hold: holding on CPU") > seen) {
-				p = log;
-				for (n = 0; n <= seen; n++)
-					p = strstr(p, "rig-hold: holding on CPU") + 1;
-				cpu = atoi(p - 1 + strlen("rig-hold: holding on CPU"));
-			} else {
-				nanosleep(&ts, NULL);
-			}
-		}
-		if (cpu < 0)
-			fail("the poll path never reached the hold (is rig_hold=1 set?)");
-		if (cpu != pin && rd32(a.blk))
-			break;
-		info("the poll timer held CPU%d, ours: try pinned elsewhere", cpu);
-		for (i = 0; i < 2000 && rd32(a.blk); i++)
-			nanosleep(&ts, NULL);
-	}
-	if (attempt == 2)
-		fail("could not catch the poll path on the other CPU");
-	info("poll path holds source %d on CPU%d; SEA for source %d from CPU%d",
-	     a.g->source_id, cpu, b.g->source_id, sched_getcpu());
-
-	inject(&b, 1);
-	armed = 1;
-	if (!sigsetjmp(jb, 1))
-		(void)rd32(trig);
-	armed = 0;
-	if (!reported(&b))
-		fail("SEA source %d not reported/acked", b.g->source_id);
-	if (!rd32(a.blk))
-		fail("source %d cleared before the SEA for source %d was handled: no nesting happened",
-		     a.g->source_id, b.g->source_id);
-	free(log);
 	log = kmsg_read();
 	p = strstr(log, "synchronous unrecoverable error (SIGBUS)");
-	if (!p || count_substr(log, "synchronous unrecoverable error (SIGBUS)") != 1)
-		fail("SEA source %d's record was not reported exactly once", b.g->source_id);
-	/* between the hold we caught (the last one) and its end */
+	check(p && count_substr(log, "synchronous unrecoverable error (SIGBUS)") == 1,
+	      "SEA source %d's record was reported exactly once", b.g->source_id);
 	hold = log;
-	while ((q = strstr(hold + 1, "rig-hold: holding on CPU")))
+	while ((q = strstr(hold + 1, "rig-hold: holding poll on CPU")))
 		hold = q;
 	q = strstr(hold, "rig-hold: released");
-	if (p < hold || (q && q < p))
-		fail("source %d was not reported during the hold", b.g->source_id);
-	info("SEA for source %d reported while the poll path held source %d",
-	     b.g->source_id, a.g->source_id);
+	check(p > hold && (!q || q > p),
+	      "source %d's record was reported while the poll path held the CPU",
+	      b.g->source_id);
+	free(log);
 
 	for (i = 0; i < 2000 && !reported(&a); i++)
 		nanosleep(&ts, NULL);
-	if (!reported(&a))
-		fail("source %d not reported/acked after the hold", a.g->source_id);
-	n = mf_reports(a.pa, 4000);
-	if (n != 1)
-		fail("source %d: pfn %#llx went through memory_failure %d times, want 1",
-		     a.g->source_id, (unsigned long long)(a.pa >> 12), n);
-	info("both records reported once");
+	check(reported(&a), "source %d reported and acknowledged after the hold",
+	      a.g->source_id);
+	check(mf_reports(a.pa, 4000) == 1,
+	      "source %d: its page went through memory_failure once", a.g->source_id);
 	pass();
 	return 0;
 }

@@ -5,14 +5,20 @@
  * records into SEA source 1 and takes real SEAs, while another, pinned to
  * CPU1, unbinds and rebinds that source (GHES.1) through sysfs, over and
  * over. Unbinding takes the source off the SEA list, waits for the
- * handlers and the irq_work, and gives its fixmap pages back; binding
- * reserves pages again and reports a record left in the block.
+ * handlers and the irq_work, and gives its windows back; binding maps its
+ * block again and reports a record left in it.
  *
- * Passes when every SEA ends in a SIGBUS (claimed or not, depending on
- * the moment), nothing is left in the block at the end, the rebound source
- * reports a final memory error record (SIGBUS with BUS_MCEERR_AR for our
- * page), and the kernel log has no oops, WARN, lockdep or KASAN report
- * (judged by the host; the debug kernels run this too).
+ * Then, deterministically: with the source unbound, a memory error record
+ * is left in its block and an SEA taken (nothing claims it); binding the
+ * source again must report that record. Last, the rebound source reports
+ * a new record through a real SEA.
+ *
+ * Passes when: the loop ran long enough (SEAs and unbinds counted), every
+ * SEA ended in exactly one SIGBUS (claimed or not, depending on the
+ * moment), the record left while unbound went through memory_failure once
+ * after binding, the final record gave SIGBUS with BUS_MCEERR_AR, the block
+ * ends cleared and acknowledged, and the kernel log has no oops, WARN,
+ * lockdep, KASAN or UBSAN report (judged by the host).
  *
  * Real: the SEAs, driver unbind/bind, everything the kernel does.
  * Simulated: firmware's writes.
@@ -22,7 +28,6 @@
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <time.h>
 #include "rig.h"
 
 #define UNASSIGNED_PA	0x09100000ULL
@@ -30,16 +35,18 @@
 #define MIN_UNBINDS	40
 
 static __thread sigjmp_buf jb;
-static __thread volatile int armed;
-static volatile int stop, nsig, code;
+static __thread volatile int armed, nsig;
+static volatile int stop, code, nsig_all;
 static volatile long unbinds;
 static volatile void *trig, *blk, *ack;
 static struct ghes_src *g;
+static char dev[32];
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig; (void)uc;
 	nsig++;
+	__sync_fetch_and_add(&nsig_all, 1);
 	if (armed) {
 		armed = 0;
 		code = si->si_code;
@@ -67,16 +74,23 @@ static int sysfs_write(const char *path, const char *val)
 	return ok;
 }
 
+static int unbind(void)
+{
+	return sysfs_write("/sys/bus/platform/drivers/GHES/unbind", dev);
+}
+
+static int bind(void)
+{
+	return sysfs_write("/sys/bus/platform/drivers/GHES/bind", dev);
+}
+
 static void *rebinder(void *arg)
 {
-	char dev[32];
-
 	(void)arg;
 	pin(1);
-	snprintf(dev, sizeof(dev), "GHES.%d", g->source_id);
 	while (!stop) {
-		unbinds += sysfs_write("/sys/bus/platform/drivers/GHES/unbind", dev);
-		sysfs_write("/sys/bus/platform/drivers/GHES/bind", dev);
+		unbinds += unbind();
+		bind();
 	}
 	return NULL;
 }
@@ -89,6 +103,14 @@ static void sea(void)
 	armed = 0;
 }
 
+static void post_mem(uint64_t pa)
+{
+	uint32_t rec[MEM_RECORD_LEN / 4];
+
+	cper_mem_record(rec, CPER_SEV_RECOVERABLE, pa);
+	fw_post_record(blk, ack, rec, MEM_RECORD_LEN);
+}
+
 int main(void)
 {
 	uint32_t rec[64];
@@ -97,14 +119,14 @@ int main(void)
 	pthread_t t;
 	time_t t0;
 	int i, written = 0, seas = 0;
-	uint64_t pa;
-	void *page;
+	uint64_t pa_left, pa_last;
 
 	rig_name = "ghes_rebind";
 	hest_load();
 	g = ghes_find(NOTIFY_SEA, 1);
 	if (!g)
 		fail("want at least two SEA sources");
+	snprintf(dev, sizeof(dev), "GHES.%d", g->source_id);
 	blk = devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len);
 	ack = devmem_map(g->ack, 8);
 	trig = devmem_map(UNASSIGNED_PA, 4);
@@ -127,40 +149,38 @@ int main(void)
 	}
 	stop = 1;
 	pthread_join(t, NULL);
-	info("%d SEAs, %d records written, %ld unbinds, %d SIGBUS", seas, written,
-	     unbinds, nsig);
-	if (unbinds < MIN_UNBINDS)
-		fail("only %ld unbinds in 60 s: the race was not exercised", unbinds);
+	info("%d SEAs, %d records written, %ld unbinds, %d SIGBUS to the SEA thread, %d to the other",
+	     seas, written, unbinds, nsig, nsig_all - nsig);
+	check(seas >= MIN_SEAS && unbinds >= MIN_UNBINDS,
+	      "the race ran: %d SEAs, %ld unbinds and binds of %s", seas, unbinds, dev);
+	check(nsig == seas, "each of the %d SEAs ended in one SIGBUS to the thread that took it", seas);
 
 	/* Bound again (bind fails harmlessly if it already is). */
-	{
-		char dev[32];
-
-		snprintf(dev, sizeof(dev), "GHES.%d", g->source_id);
-		sysfs_write("/sys/bus/platform/drivers/GHES/bind", dev);
-	}
+	bind();
 	for (i = 0; i < 300 && rd32(blk); i++) {
-		sea();	/* a record left while unbound is reported now */
+		sea();	/* a record the loop left is reported now */
 		nanosleep(&ts, NULL);
 	}
-	if (rd32(blk))
-		fail("a record is still in the block after rebinding");
+	check(!rd32(blk), "nothing is left in the block after the loop");
 
-	page = own_page();
-	pa = virt_to_phys_self(page);
-	{
-		uint32_t mrec[MEM_RECORD_LEN / 4];
+	/* A record left while the source is unbound is reported on binding. */
+	check(unbind(), "%s unbound", dev);
+	pa_left = virt_to_phys_self(own_page());
+	post_mem(pa_left);
+	sea();
+	check(rd32(blk) != 0, "while %s is unbound, nothing reads its block", dev);
+	check(bind(), "%s bound again", dev);
+	check(mf_reports(pa_left, 5000) == 1,
+	      "the record left while unbound went through memory_failure once after binding");
 
-		cper_mem_record(mrec, CPER_SEV_RECOVERABLE, pa);
-		fw_post_record(blk, ack, mrec, MEM_RECORD_LEN);
-	}
+	pa_last = virt_to_phys_self(own_page());
+	post_mem(pa_last);
 	code = 0;
 	sea();
-	if (code != BUS_MCEERR_AR)
-		fail("final record: SIGBUS si_code %d, want BUS_MCEERR_AR: source not working after rebinding",
-		     code);
-	if (rd32(blk) || rd64(ack) != g->ack_write)
-		fail("final record not cleared and acknowledged");
+	check(code == BUS_MCEERR_AR,
+	      "a final record through a real SEA: SIGBUS BUS_MCEERR_AR (si_code %d)", code);
+	check(!rd32(blk) && rd64(ack) == g->ack_write,
+	      "the block ends cleared and acknowledged");
 	pass();
 	return 0;
 }

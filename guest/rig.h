@@ -59,6 +59,17 @@ static inline void pass(void)
 	fflush(stdout);
 }
 
+/* One check on its own line: "RIG-OK: name: ..." if @cond, else the test fails. */
+#define check(cond, ...)						\
+	do {								\
+		if (!(cond))						\
+			fail(__VA_ARGS__);				\
+		printf("RIG-OK: %s: ", rig_name);			\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+		fflush(stdout);						\
+	} while (0)
+
 /* ---- /dev/mem ----------------------------------------------------- */
 
 /*
@@ -427,29 +438,79 @@ static inline int count_substr(const char *hay, const char *needle)
 	return n;
 }
 
+static inline void msleep(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000L * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static inline int count_log(const char *pat)
+{
+	char *log = kmsg_read();
+	int n = count_substr(log, pat);
+
+	free(log);
+	return n;
+}
+
+/* Wait up to @ms for the kernel log to hold more than @before @pat lines. */
+static inline int wait_log(const char *pat, int before, int ms)
+{
+	int n, waited;
+
+	for (waited = 0; (n = count_log(pat)) <= before && waited < ms; waited += 10)
+		msleep(10);
+	return n;
+}
+
 /*
  * How many times memory_failure() finished a report for the page holding
  * @pa ("recovery action" ends each one).  A record that was not taken
  * through an SEA reaches memory_failure() from a workqueue, after the
- * kernel has cleared the block, so wait up to @wait_ms for the first one.
+ * kernel has cleared the block: wait up to @wait_ms for the first report,
+ * then until no memory_failure() report has come for 500 ms (at most 5 s
+ * more), so that a late second report of the page is counted too.
  */
 static inline int mf_reports(uint64_t pa, int wait_ms)
 {
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	char pat[64], *log;
-	int n, waited = 0;
+	char pat[64];
+	int n, all, quiet = 0, waited = 0;
 
 	snprintf(pat, sizeof(pat), "Memory failure: %#llx: recovery action",
 		 (unsigned long long)(pa >> 12));
-	for (;;) {
-		log = kmsg_read();
-		n = count_substr(log, pat);
-		free(log);
-		if (n || waited >= wait_ms)
-			return n;
-		nanosleep(&ts, NULL);
-		waited += 10;
+	wait_log(pat, 0, wait_ms);
+	all = count_log("Memory failure: ");
+	while (quiet < 500 && waited < 5000) {
+		msleep(50);
+		waited += 50;
+		n = count_log("Memory failure: ");
+		quiet = n == all ? quiet + 50 : 0;
+		all = n;
 	}
+	return count_log(pat);
 }
+
+/* ---- rig-only kernel hooks (tests/kernel/) -------------------------- */
+
+static inline void __attribute__((format(printf, 2, 3)))
+proc_cmd(const char *file, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+	int fd, n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(file, O_WRONLY);
+	if (fd < 0)
+		fail("open %s: %s (rig-only hook missing?)", file, strerror(errno));
+	if (write(fd, buf, n) != n)
+		fail("'%s' to %s: %s", buf, file, strerror(errno));
+	close(fd);
+}
+
+#define hold_cmd(...)	proc_cmd("/proc/rig_hold", __VA_ARGS__)
 
 #endif

@@ -81,25 +81,14 @@ static void post(struct src *s, int sev, uint64_t pa)
 	fw_post_record(s->blk, s->ack, rec, MEM_RECORD_LEN);
 }
 
-static void rig_cmd(const char *fmt, uint64_t a, uint64_t b)
-{
-	char buf[64];
-	int fd = open("/proc/rig_serror", O_WRONLY), n;
-
-	if (fd < 0)
-		fail("open /proc/rig_serror: %s (rig-only injector missing?)", strerror(errno));
-	n = snprintf(buf, sizeof(buf), fmt, (unsigned long long)a, (unsigned long long)b);
-	if (write(fd, buf, n) != n)
-		fail("'%s' to /proc/rig_serror: %s", buf, strerror(errno));
-	close(fd);
-}
+#define rig_cmd(...)	proc_cmd("/proc/rig_serror", __VA_ARGS__)
 
 /* The SError at EL1, during this write(). */
 static void serror_el1(uint64_t iss)
 {
 	armed = 1;
 	if (!sigsetjmp(jb, 1))
-		rig_cmd("el1 %llx", iss, 0);
+		rig_cmd("el1 %llx", (unsigned long long)iss);
 	armed = 0;
 }
 
@@ -108,18 +97,9 @@ static void serror_el0(uint64_t iss)
 {
 	static char line[256] __attribute__((aligned(256)));
 
-	rig_cmd("el0 %llx", iss, 0);
+	rig_cmd("el0 %llx", (unsigned long long)iss);
 	asm volatile("dc zva, %0" : : "r" (line) : "memory");
-	rig_cmd("restore", 0, 0);
-}
-
-static int count_log(const char *pat)
-{
-	char *log = kmsg_read();
-	int n = count_substr(log, pat);
-
-	free(log);
-	return n;
+	rig_cmd("restore");
 }
 
 static void wait_done(struct src *s, const char *what)
@@ -212,14 +192,16 @@ static void live(void)
 
 		/* no record: the syndrome rules, CE and UEO go on */
 		n0 = count_log("[Hardware Error]: event severity");
+		i = count_log("vSError on CPU0 taken");
 		if (el)
 			serror_el1(ISS_CE), serror_el1(ISS_UEO);
 		else
 			serror_el0(ISS_CE), serror_el0(ISS_UEO);
 		nanosleep(&ts, NULL);
-		if (count_log("[Hardware Error]: event severity") != n0)
-			fail("%s: an SError with no record printed a record", e);
-		info("%s: no record, CE and UEO syndromes: system goes on", e);
+		check(count_log("vSError on CPU0 taken") == i + 2,
+		      "%s: no record: both vSErrors (CE, UEO) were taken", e);
+		check(count_log("[Hardware Error]: event severity") == n0,
+		      "%s: no record, CE and UEO syndromes: no record printed, system goes on", e);
 	}
 
 	/* early kill: BUS_MCEERR_AO without touching the page */
@@ -306,12 +288,14 @@ static void nosei(void)
 			fail("no refusal message for SEI source %d", sei_src[i].g->source_id);
 	}
 	post(&sei_src[0], CPER_SEV_RECOVERABLE, pa);
+	i = count_log("vSError on CPU0 taken");
 	serror_el1(ISS_CE);
 	serror_el0(ISS_UEO);
 	nanosleep(&ts, NULL);
-	if (!rd32(sei_src[0].blk) || mf_reports(pa, 0))
-		fail("a refused SEI source's record was read");
-	info("SEI sources refused with the option named; their records are not read; CE/UEO SErrors go on");
+	check(count_log("vSError on CPU0 taken") == i + 2,
+	      "both vSErrors (CE from EL1, UEO from EL0) were taken, and the system goes on");
+	check(rd32(sei_src[0].blk) && !mf_reports(pa, 0),
+	      "SEI sources refused with the option named; a record in their block is not read");
 	/* The SEA source still works: a real SEA from EL0 with its record. */
 	post(&sea_src, CPER_SEV_RECOVERABLE, virt_to_phys_self(page));
 	wr32(sei_src[0].blk, 0);
