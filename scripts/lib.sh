@@ -4,6 +4,10 @@
 set -euo pipefail
 
 RIG_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Debian's python3 and tools first: setup-host.sh installs the modules the
+# kernel's scripts need (ply, yaml, sphinx) for it, not for another python3
+# that may come first in PATH.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 # Everything big lives outside the repo. Override with RIG_CACHE.
 RIG_CACHE=${RIG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ghes-rig}
 # The base we build on. RIG_BASE_TARBALL may point at a local
@@ -53,6 +57,89 @@ debian_mirror() {
 publish() {
 	rm -rf "$2"
 	mv "$1" "$2"
+}
+
+# Follow PATH (absolute, as a program in the guest names it) inside the
+# unpacked tree ROOT, treating ROOT as "/". Prints, one a line and relative
+# to ROOT, each symlink met on the way and last the file it ends at. Fails
+# if PATH does not resolve to an existing file in ROOT.
+root_resolve() {
+	local root=$1 rest=${2#/} at="" comp link hops=0
+	while [ -n "$rest" ]; do
+		comp=${rest%%/*}
+		if [ "$comp" = "$rest" ]; then rest=; else rest=${rest#*/}; fi
+		case "$comp" in
+		'' | .) continue ;;
+		..) at=${at%/*}; continue ;;
+		esac
+		if [ -L "$root$at/$comp" ]; then
+			hops=$((hops + 1))
+			[ "$hops" -le 40 ] || return 1
+			echo "${at#/}${at:+/}$comp"
+			link=$(readlink "$root$at/$comp")
+			case "$link" in /*) at= ;; esac
+			rest=$link${rest:+/$rest}
+		else
+			at=$at/$comp
+		fi
+	done
+	[ -n "$at" ] && [ -f "$root$at" ] || return 1
+	echo "${at#/}"
+}
+
+# elf_closure ROOT PROG...: the files of the unpacked tree ROOT that the
+# dynamically linked ELF programs PROG... (paths relative to ROOT) need to
+# run with ROOT as "/": the programs, their program interpreter and every
+# shared library they need (DT_NEEDED, transitively), each with the
+# symlinks on its way. Libraries are looked up where the loader looks when
+# there is no ld.so.cache: the multiarch and then the plain lib
+# directories. Prints the paths relative to ROOT, sorted; dies naming the
+# first library that is missing. Call it as files=$(elf_closure ...), so
+# that its failure stops the caller.
+elf_closure() {
+	local root=$1 f lib d res machine triplet ok
+	shift
+	local -A seen=()
+	local queue=() out=() dirs=()
+	machine=$(readelf -hW "$root/$1" 2>/dev/null | sed -n 's/^ *Machine: *//p')
+	case "$machine" in
+	AArch64) triplet=aarch64-linux-gnu ;;
+	*X86-64*) triplet=x86_64-linux-gnu ;;
+	*) die "$root/$1 is not an arm64 or x86_64 ELF file (machine: ${machine:-none})" ;;
+	esac
+	dirs=("lib/$triplet" "usr/lib/$triplet" lib usr/lib)
+	# take the lines root_resolve printed; queue the file it ended at
+	take() {
+		local l last=
+		while IFS= read -r l; do out+=("$l"); last=$l; done <<<"$1"
+		queue+=("$last")
+	}
+	for f in "$@"; do
+		res=$(root_resolve "$root" "/$f") || die "$root has no $f"
+		take "$res"
+	done
+	while [ ${#queue[@]} -gt 0 ]; do
+		f=${queue[0]}
+		queue=("${queue[@]:1}")
+		[ -z "${seen[$f]:-}" ] || continue
+		seen[$f]=1
+		lib=$(readelf -lW "$root/$f" | sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
+		if [ -n "$lib" ]; then
+			res=$(root_resolve "$root" "$lib") ||
+				die "$f asks for the program interpreter $lib, which is not in $root"
+			take "$res"
+		fi
+		for lib in $(readelf -dW "$root/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			ok=
+			for d in "${dirs[@]}"; do
+				if res=$(root_resolve "$root" "/$d/$lib"); then ok=1; break; fi
+			done
+			[ -n "$ok" ] ||
+				die "$f needs $lib, which is not in $root (looked in ${dirs[*]})"
+			take "$res"
+		done
+	done
+	printf '%s\n' "${out[@]}" | LC_ALL=C sort -u
 }
 
 # The identity the series is authored and signed with. A human submitter
