@@ -7,7 +7,7 @@ all: help
 
 help:
 	@echo "make demo      build the patched arm64 kernel, boot it in QEMU, inject and handle a firmware-first error"
-	@echo "make test      run every test (series hygiene, builds, QEMU boots); ends with 'N passed, M failed'"
+	@echo "make test      run every test (series hygiene, builds, QEMU boots, mutants); ends with 'N passed, M failed'"
 	@echo "make tree      \$$RIG_CACHE/work/linux = base + patches/ as commits (branch series)"
 	@echo "make export    write the commits of that tree back to patches/"
 	@echo "make restamp ID='Name <email>'   re-author and re-sign every patch"
@@ -35,7 +35,7 @@ build: base
 demo: base
 	@$(S)/demo.sh
 
-test: base
+test:
 	@tests/run.sh
 
 bench: base

@@ -1,128 +1,152 @@
 #!/usr/bin/env bash
-# The rig's test suite. Run through "make test" (which installs the tools
-# and fetches the base first). Ends with "N passed, M failed" and exits
-# non-zero on any failure.
+# The rig's test suite, "make test". Ends with "N passed, M failed" and
+# exits non-zero on any failure; prints the time of each phase before that.
 #
-# It works in its own tree and build directories under $RIG_CACHE/test, so
-# it never touches the developer's tree ($RIG_CACHE/work/linux).
+# It installs what it needs, fetches the base, and works in a tree and
+# build directories of its own under $RIG_CACHE/test, never in the
+# developer's. Every kernel it builds has the debug configuration
+# (lockdep, KASAN, UBSAN: configs/debug.config), so every boot is also
+# judged for their reports. Per architecture, one build directory goes
+# from the base (with the rig-only hooks) through every patch to the
+# series (with the hooks), then its variants: a kernel that failed to
+# build is never booted, as the images the boots use are taken from each
+# build. The flow: base -> series -> build -> boot -> inject -> verdict.
 . "$(dirname "$0")/../scripts/lib.sh"
 . "$RIG_TOP/tests/lib.sh"
 
 TT=$RIG_CACHE/test
 export RIG_TREE=$TT/linux
 S=$RIG_TOP/scripts
-mkdir -p "$TT"
+T=$RIG_TOP/tests
+IMG=$TT/images
+mkdir -p "$TT" "$IMG"
+
+t_phase "setup: host tools and the base"
+"$S/setup-host.sh" || die "host set-up failed"
+"$S/fetch-base.sh" || die "cannot fetch the base"
 echo "base: Linux $(cat "$RIG_CACHE/base/VERSION") ($(cat "$RIG_CACHE/base/DEB_VERSION"))"
 
-# --- the rig itself ----------------------------------------------------
-t_run rig-selftest "$RIG_TOP/tests/rig-selftest.sh"
-
-# --- the series applies --------------------------------------------------
+t_phase "hygiene: the rig's judges, the patches, the docs"
 t_run series-applies env FORCE=1 "$S/series.sh" tree
-if [ "$T_FAIL" -gt 0 ] && [[ " ${T_FAILED[*]} " == *" series-applies "* ]]; then
-	t_summary; exit 1
-fi
+t_passed series-applies || { t_summary; exit 1; }
+t_run rig-selftest "$T/rig-selftest.sh"
 mapfile -t patches < <("$S/series.sh" list)
 mapfile -t commits < <(git -C "$RIG_TREE" rev-list --reverse base..series)
 [ "${#patches[@]}" = "${#commits[@]}" ] || die "patches/ and the tree disagree"
 echo "series: ${#patches[@]} patches"
-
 for p in "${patches[@]}"; do
-	t_run "checkpatch-$(basename "$p" | cut -c1-4)" "$RIG_TOP/tests/checkpatch.sh" "$p"
+	t_run "checkpatch-$(basename "$p" | cut -c1-4)" "$T/checkpatch.sh" "$p"
 done
+t_run docs "$T/docs.sh"
+hooks=("$T"/kernel/*.patch)
+t_run hooks-apply-base "$T/hooks-branch.sh" base-hooks base "${hooks[@]}"
+t_run hooks-apply-series "$T/hooks-branch.sh" rig-hooks series "${hooks[@]}"
 
-# --- unpatched 7.3: the tracer must pass there too ------------------------
-t_run build-arm64-base "$RIG_TOP/tests/build-at.sh" arm64 base "$TT/build-arm64-base"
-t_run boot-arm64-base-sea-tracer env RIG_MACHINE=ras=on \
-	"$S/boot.sh" arm64 "$TT/build-arm64-base/arch/arm64/boot/Image" \
-	"$T_LOGS/console-arm64-base-sea-tracer.log" sea_tracer
+# Does commit $1 change a file that ARCH $2 compiles?
+compiles() {
+	git -C "$RIG_TREE" diff --name-only "$1^" "$1" |
+		grep -vE '^(Documentation/|MAINTAINERS$)' |
+		if [ "$2" = arm64 ]; then grep -q .; else grep -qvE '^arch/arm64/'; fi
+}
 
-t_run boot-arm64-base-ghes-multi "$RIG_TOP/tests/hest-boot.sh" arm64 \
-	"$TT/build-arm64-base/arch/arm64/boot/Image" \
-	"$T_LOGS/console-arm64-base-ghes-multi.log" ghes_multi
+# A test by name, on image $2: how the mutants reuse the suite's tests.
+test_cmd() {	# test_cmd NAME IMAGE -> the command, on stdout, NUL-separated
+	local name=$1 img=$2 arch rest
+	case "$name" in
+	kunit-ghes-*) arch=${name#kunit-ghes-}
+		printf '%s\0' "$T/kunit-boot.sh" "$arch" "$img" "$T_LOGS/console-$name-$(basename "$img").log" ;;
+	boot-*) rest=${name#boot-}; arch=${rest%%-*}; [ "$arch" = x86 ] && arch=x86_64
+		rest=${rest#"$arch"-}
+		printf '%s\0' "$T/scenario.sh" "$arch" "$rest" "$img" "$T_LOGS/console-$name-$(basename "$img").log" ;;
+	*) die "no test named $name" ;;
+	esac
+}
 
-# --- sparse: nothing new on the files the series touches -----------------
-t_run sparse-no-new-warnings "$RIG_TOP/tests/sparse.sh"
+# Every scenario of tests/scenarios for ARCH, on the series and on 7.3.
+scenarios() {	# scenarios ARCH SERIES-IMAGE BASE-IMAGE
+	local arch=$1 img=$2 base=$3 name on73 re
+	for name in $("$T/scenario.sh" --list "$arch"); do
+		on73=$("$T/scenario.sh" --field "$arch" "$name" 6)
+		[ "$on73" = nosei ] && continue
+		t_run "boot-$arch-$name" "$T/scenario.sh" "$arch" "$name" "$img" \
+			"$T_LOGS/console-$arch-$name.log"
+		case "$on73" in
+		pass)	t_run "boot-$arch-$name-on-7.3" "$T/scenario.sh" "$arch" "$name" "$base" \
+				"$T_LOGS/console-$arch-$name-on-7.3.log" ;;
+		fail\ *) re=${on73#fail }
+			t_run "boot-$arch-$name-fails-on-7.3" "$T/expect-fail.sh" "$re" \
+				"$T/scenario.sh" "$arch" "$name" "$base" \
+				"$T_LOGS/console-$arch-$name-on-7.3.log" ;;
+		*)	die "scenario $name ($arch): on 7.3 is '$on73'" ;;
+		esac
+	done
+}
 
-# --- every patch builds on its own ---------------------------------------
-for i in "${!commits[@]}"; do
-	c=${commits[$i]} n=$(basename "${patches[$i]}" | cut -c1-4)
-	t_run "build-arm64-$n" "$RIG_TOP/tests/build-at.sh" arm64 "$c" "$TT/build-arm64"
-	# x86_64 too when the patch touches anything outside arm64-only files
-	if git -C "$RIG_TREE" diff --name-only "$c^" "$c" | grep -qvE '^(arch/arm64/|Documentation/)'; then
-		t_run "build-x86_64-$n" "$RIG_TOP/tests/build-at.sh" x86_64 "$c" "$TT/build-x86_64"
+# The mutants of tests/mutants that name tests of ARCH: each built on the
+# series with the hooks, and each named test must fail on it, with its
+# log matching the reason given (Must-fail), or still pass (Must-survive).
+mutants() {	# mutants ARCH
+	local arch=$1 m n line what name re cmd
+	for m in "$T"/mutants/*.patch; do
+		n=$(basename "$m" | cut -c1-4)
+		grep -qE "^Must-(fail|survive): [^ ]*-$arch( |$)" "$m" || continue
+		t_run "mutant-$n-apply-$arch" "$T/hooks-branch.sh" "mutant-$n" rig-hooks "$m"
+		t_run "build-$arch-mutant-$n" "$T/build-at.sh" "$arch" "mutant-$n" "$TT/build-$arch" \
+			--save "mutant-$n-$arch"
+		while IFS= read -r line; do
+			what=${line%%:*} line=${line#*: } name=${line%% *} re=${line#"$name"}
+			re=${re# }
+			[[ "$name" == *-"$arch" || "$name" == boot-"$arch"-* ]] || continue
+			mapfile -d '' -t cmd < <(test_cmd "$name" "$IMG/mutant-$n-$arch")
+			if [ "$what" = Must-fail ]; then
+				t_run "mutant-$n-fails-$name" "$T/expect-fail.sh" "$re" "${cmd[@]}"
+			else
+				t_run "mutant-$n-survives-$name" "${cmd[@]}"
+			fi
+		done < <(grep -E '^Must-(fail|survive): ' "$m")
+	done
+}
+
+for arch in arm64 x86_64; do
+	B=$TT/build-$arch
+	t_phase "$arch: the base, every patch, the series"
+	t_run "build-$arch-base" "$T/build-at.sh" "$arch" base-hooks "$B" --save "base-$arch"
+	t_run "sparse-$arch-at-base" "$T/sparse.sh" "$arch" base
+	for i in "${!commits[@]}"; do
+		c=${commits[$i]} n=$(basename "${patches[$i]}" | cut -c1-4)
+		compiles "$c" "$arch" || continue
+		t_run "build-$arch-$n" "$T/build-at.sh" "$arch" "$c" "$B"
+	done
+	t_run "sparse-$arch-no-new-warnings" "$T/sparse.sh" "$arch" series
+	t_run "build-$arch-series" "$T/build-at.sh" "$arch" rig-hooks "$B" --save "series-$arch"
+
+	t_phase "$arch: boots of the series and of 7.3"
+	t_run "kunit-ghes-$arch" "$T/kunit-boot.sh" "$arch" "$IMG/series-$arch" \
+		"$T_LOGS/console-$arch-kunit.log"
+	scenarios "$arch" "$IMG/series-$arch" "$IMG/base-$arch"
+
+	if [ "$arch" = arm64 ]; then
+		t_phase "arm64: the series without CONFIG_ACPI_APEI_SEI"
+		t_run build-arm64-series-nosei "$T/build-at.sh" arm64 rig-hooks "$B" \
+			--save series-nosei-arm64 --config "$T/configs/no-sei.config"
+		t_run boot-arm64-sei-nosei "$T/scenario.sh" arm64 sei-nosei \
+			"$IMG/series-nosei-arm64" "$T_LOGS/console-arm64-sei-nosei.log"
+		t_run boot-arm64-sei-live-fails-without-sei "$T/expect-fail.sh" \
+			'record: source 1 block not cleared' \
+			"$T/scenario.sh" arm64 sei-live "$IMG/series-nosei-arm64" \
+			"$T_LOGS/console-arm64-sei-live-nosei.log"
 	fi
+
+	t_phase "$arch: mutants"
+	mutants "$arch"
+
+	t_phase "$arch: the configurations the bots build"
+	for cfg in no-ghes no-kunit; do
+		t_run "build-$arch-series-$cfg" "$T/build-at.sh" "$arch" series "$B" \
+			--config "$T/configs/$cfg.config"
+	done
+	[ "$arch" = arm64 ] && t_run build-arm64-series-no-acpi "$T/build-at.sh" arm64 series "$B" \
+		--config "$T/configs/no-acpi.config"
 done
-# The boots below need the whole series built for both arches.
-t_run build-arm64-series "$RIG_TOP/tests/build-at.sh" arm64 series "$TT/build-arm64"
-t_run build-x86_64-series "$RIG_TOP/tests/build-at.sh" x86_64 series "$TT/build-x86_64"
-
-# --- boots of the patched kernel -----------------------------------------
-t_run kunit-ghes-arm64 "$RIG_TOP/tests/kunit-boot.sh" arm64 \
-	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-kunit.log"
-t_run boot-arm64-sea-tracer env RIG_MACHINE=ras=on \
-	"$S/boot.sh" arm64 "$TT/build-arm64/arch/arm64/boot/Image" \
-	"$T_LOGS/console-arm64-sea-tracer.log" sea_tracer
-t_run boot-arm64-ghes-multi "$RIG_TOP/tests/hest-boot.sh" arm64 \
-	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-ghes-multi.log" ghes_multi
-t_run boot-arm64-ghes-rebind env RIG_TIMEOUT=200 "$RIG_TOP/tests/hest-boot.sh" arm64 \
-	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-ghes-rebind.log" ghes_rebind
-t_run kunit-ghes-x86_64 "$RIG_TOP/tests/kunit-boot.sh" x86_64 \
-	"$TT/build-x86_64/arch/x86/boot/bzImage" "$T_LOGS/console-x86_64-kunit.log"
-t_run boot-x86_64-smoke "$S/boot.sh" x86_64 "$TT/build-x86_64/arch/x86/boot/bzImage" \
-	"$T_LOGS/console-x86_64-smoke.log" smoke
-t_run boot-x86_64-nmi env RIG_DRIVER="$RIG_TOP/tests/qmp-nmi.py" \
-	"$RIG_TOP/tests/hest-boot.sh" x86_64 "$TT/build-x86_64/arch/x86/boot/bzImage" \
-	"$T_LOGS/console-x86_64-nmi.log" nmi_x86
-
-# --- nesting: a real SEA while the poll path holds another source -------
-# The rig-only hook of tests/kernel/ holds the poll path; see ghes_nest.c.
-t_run rig-hooks-apply "$RIG_TOP/tests/hooks-branch.sh"
-t_run build-arm64-series-hooks "$RIG_TOP/tests/build-at.sh" arm64 rig-hooks "$TT/build-arm64"
-t_run boot-arm64-ghes-nest env RIG_APPEND=rig_hold=1 "$RIG_TOP/tests/hest-boot.sh" arm64 \
-	"$TT/build-arm64/arch/arm64/boot/Image" "$T_LOGS/console-arm64-ghes-nest.log" ghes_nest
-
-# --- SEI: real virtual SErrors raised from EL2 --------------------------
-# The rig-only injector of tests/kernel/ raises them; see guest/sei.c for
-# the rows of the decision table and tests/sei-boot.sh for the checks.
-img=$TT/build-arm64/arch/arm64/boot/Image
-for row in live fatal-el1 fatal-el0 uer-el1 uer-el0 norec-el1 norec-el0; do
-	t_run "boot-arm64-sei-$row" "$RIG_TOP/tests/sei-boot.sh" "$row" "$img" \
-		"$T_LOGS/console-arm64-sei-$row.log"
-done
-# Without CONFIG_ACPI_APEI_SEI: the SEI sources are refused with the option
-# named, and nothing else changes. The "live" row must fail there.
-t_run build-arm64-series-hooks-nosei "$RIG_TOP/tests/build-at.sh" arm64 rig-hooks \
-	"$TT/build-arm64-nosei" --config "$RIG_TOP/tests/configs/no-sei.config"
-nimg=$TT/build-arm64-nosei/arch/arm64/boot/Image
-t_run boot-arm64-sei-nosei "$RIG_TOP/tests/sei-boot.sh" nosei "$nimg" \
-	"$T_LOGS/console-arm64-sei-nosei.log"
-t_run boot-arm64-sei-live-fails-without-sei "$RIG_TOP/tests/expect-fail.sh" \
-	"$RIG_TOP/tests/sei-boot.sh" live "$nimg" "$T_LOGS/console-arm64-sei-live-nosei.log"
-
-# --- the same boots on debug kernels: lockdep (PROVE_LOCKING) and KASAN ---
-# Built from rig-hooks, so that the nesting test runs there too; the hook
-# is inert without rig_hold=1.
-t_run build-arm64-debug-series "$RIG_TOP/tests/build-at.sh" arm64 rig-hooks "$TT/build-arm64-debug" --debug
-t_run build-x86_64-debug-series "$RIG_TOP/tests/build-at.sh" x86_64 series "$TT/build-x86_64-debug" --debug
-dimg=$TT/build-arm64-debug/arch/arm64/boot/Image
-t_run debug-kunit-ghes-arm64 env RIG_TIMEOUT=300 "$RIG_TOP/tests/kunit-boot.sh" arm64 "$dimg" "$T_LOGS/console-debug-arm64-kunit.log"
-t_run debug-boot-arm64-sea-tracer env RIG_TIMEOUT=300 RIG_MACHINE=ras=on \
-	"$S/boot.sh" arm64 "$dimg" "$T_LOGS/console-debug-arm64-sea-tracer.log" sea_tracer
-t_run debug-boot-arm64-ghes-multi env RIG_TIMEOUT=300 "$RIG_TOP/tests/hest-boot.sh" arm64 "$dimg" \
-	"$T_LOGS/console-debug-arm64-ghes-multi.log" ghes_multi
-t_run debug-boot-arm64-ghes-nest env RIG_TIMEOUT=300 RIG_APPEND=rig_hold=1 "$RIG_TOP/tests/hest-boot.sh" arm64 \
-	"$dimg" "$T_LOGS/console-debug-arm64-ghes-nest.log" ghes_nest
-t_run debug-boot-arm64-ghes-rebind env RIG_TIMEOUT=400 "$RIG_TOP/tests/hest-boot.sh" arm64 "$dimg" \
-	"$T_LOGS/console-debug-arm64-ghes-rebind.log" ghes_rebind
-t_run debug-boot-arm64-sei-live env RIG_TIMEOUT=300 "$RIG_TOP/tests/sei-boot.sh" live "$dimg" \
-	"$T_LOGS/console-debug-arm64-sei-live.log"
-t_run debug-boot-arm64-sei-uer-el1 env RIG_TIMEOUT=300 "$RIG_TOP/tests/sei-boot.sh" uer-el1 "$dimg" \
-	"$T_LOGS/console-debug-arm64-sei-uer-el1.log"
-t_run debug-kunit-ghes-x86_64 env RIG_TIMEOUT=300 "$RIG_TOP/tests/kunit-boot.sh" x86_64 \
-	"$TT/build-x86_64-debug/arch/x86/boot/bzImage" "$T_LOGS/console-debug-x86_64-kunit.log"
-t_run debug-boot-x86_64-nmi env RIG_TIMEOUT=300 RIG_DRIVER="$RIG_TOP/tests/qmp-nmi.py" \
-	"$RIG_TOP/tests/hest-boot.sh" x86_64 "$TT/build-x86_64-debug/arch/x86/boot/bzImage" \
-	"$T_LOGS/console-debug-x86_64-nmi.log" nmi_x86
 
 t_summary
