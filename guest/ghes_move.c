@@ -56,16 +56,6 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	}
 }
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fail("cannot pin to CPU%d", cpu);
-}
-
 /* A notification on this CPU. */
 static void notify(int cpu)
 {
@@ -82,7 +72,7 @@ static void notify(int cpu)
 static void *bystander(void *arg)
 {
 	(void)arg;
-	pin(1);
+	pin_cpu(1);
 	while (!stop) {
 		notify(1);
 		msleep(2);
@@ -153,7 +143,7 @@ int main(void)
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigaction(SIGBUS, &sa, NULL);
-	pin(0);
+	pin_cpu(0);
 	pthread_create(&t, NULL, bystander, NULL);
 
 	for (k = 0; k < 2; k++) {

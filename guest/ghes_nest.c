@@ -87,12 +87,8 @@ static void *waiter(void *arg)
 {
 	int me = (int)(long)arg, cpu;
 	char *log, *hold, *q;
-	cpu_set_t set;
 
-	CPU_ZERO(&set);
-	CPU_SET(me, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fail("cannot pin to CPU%d", me);
+	pin_cpu(me);
 	if (wait_log("rig-hold: holding poll on CPU", held_before, 20000) <= held_before)
 		fail("the poll timer never reached the hold");
 	log = kmsg_read();

@@ -54,15 +54,6 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	}
 }
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 static int sysfs_write(const char *path, const char *val)
 {
 	int fd = open(path, O_WRONLY), ok;
@@ -87,7 +78,7 @@ static int bind(void)
 static void *rebinder(void *arg)
 {
 	(void)arg;
-	pin(1);
+	pin_cpu(1);
 	while (!stop) {
 		unbinds += unbind();
 		bind();
@@ -134,7 +125,7 @@ int main(void)
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigaction(SIGBUS, &sa, NULL);
 
-	pin(0);
+	pin_cpu(0);
 	pthread_create(&t, NULL, rebinder, NULL);
 	t0 = time(NULL);
 	for (i = 0; (seas < MIN_SEAS || unbinds < MIN_UNBINDS) && time(NULL) - t0 < 60; i++) {

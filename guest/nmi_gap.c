@@ -29,28 +29,10 @@
 
 static volatile void *blk, *ack;
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fail("cannot pin to CPU%d", cpu);
-}
-
-static void post(uint64_t pa)
-{
-	uint32_t rec[MEM_RECORD_LEN / 4];
-
-	cper_mem_record(rec, CPER_SEV_RECOVERABLE, pa);
-	fw_post_record(blk, ack, rec, MEM_RECORD_LEN);
-}
-
 static void *owner(void *arg)
 {
 	(void)arg;
-	pin(0);
+	pin_cpu(0);
 	hold_cmd("nmi 0");
 	return NULL;
 }
@@ -72,17 +54,17 @@ int main(void)
 	pa1 = virt_to_phys_self(own_page());
 	pa2 = virt_to_phys_self(own_page());
 
-	pin(1);
+	pin_cpu(1);
 	unknown1 = count_log("unknown reason");
 	held = count_log("rig-hold: holding ack on CPU0");
 	hold_cmd("ack %#llx %d", (unsigned long long)g->ack, HOLD_MS);
-	post(pa1);
+	fw_post_mem_error(blk, ack, pa1);
 	pthread_create(&t, NULL, owner, NULL);
 	check(wait_log("rig-hold: holding ack on CPU0", held, 5000) > held,
 	      "CPU0's NMI acknowledged R1 and is held before it lets go of source %d",
 	      g->source_id);
 
-	post(pa2);
+	fw_post_mem_error(blk, ack, pa2);
 	hold_cmd("nmi 1");
 	msleep(200);
 	check(rd32(blk) != 0, "R2 is still in the block while CPU0 holds the source");

@@ -26,20 +26,10 @@
 
 #define ROUNDS	3
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fail("cannot pin to CPU%d", cpu);
-}
-
 static void *cpu0_nmi(void *arg)
 {
 	(void)arg;
-	pin(0);
+	pin_cpu(0);
 	hold_cmd("nmi 0");
 	return NULL;
 }
@@ -57,7 +47,7 @@ int main(void)
 		fail("no GHES source notified by NMI in the HEST");
 	info("%d GHES sources notified by NMI, all empty", nsrc);
 
-	pin(1);
+	pin_cpu(1);
 	for (r = 0; r < ROUNDS; r++) {
 		u0 = count_log("on CPU 0.\n");
 		u1 = count_log("on CPU 1.\n");

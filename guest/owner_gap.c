@@ -51,31 +51,13 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	siglongjmp(jb, 1);
 }
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fail("cannot pin to CPU%d", cpu);
-}
-
-static void post(uint64_t pa)
-{
-	uint32_t rec[MEM_RECORD_LEN / 4];
-
-	cper_mem_record(rec, CPER_SEV_RECOVERABLE, pa);
-	fw_post_record(blk, ack, rec, MEM_RECORD_LEN);
-}
-
 /* CPU0: the notification for R1, whose handler the hook holds. */
 static void *owner(void *arg)
 {
 	uint64_t pa = *(uint64_t *)arg;
 
-	pin(0);
-	post(pa);
+	pin_cpu(0);
+	fw_post_mem_error(blk, ack, pa);
 	if (sea) {
 		if (!sigsetjmp(jb, 1))
 			(void)rd32(devmem_map(UNASSIGNED_PA, 4));
@@ -117,7 +99,7 @@ int main(void)
 	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGBUS, &sa, NULL);
 
-	pin(1);
+	pin_cpu(1);
 	held = count_log("rig-hold: holding ack on CPU0");
 	hold_cmd("ack %#llx %d", (unsigned long long)g->ack, HOLD_MS);
 	pthread_create(&t, NULL, owner, &pa1);
@@ -126,7 +108,7 @@ int main(void)
 	      g->source_id);
 
 	/* Firmware's next record, and its notification, on CPU1. */
-	post(pa2);
+	fw_post_mem_error(blk, ack, pa2);
 	if (sea) {
 		before = count_log("nofault load on CPU1 returned -14");
 		proc_cmd("/proc/rig_serror", "nofault 0 %#llx", UNASSIGNED_PA);

@@ -66,11 +66,8 @@ static int run(char *out, size_t len, char *const argv[])
 
 static void post(struct ghes_src *g, uint64_t pa)
 {
-	uint32_t rec[MEM_RECORD_LEN / 4];
-	volatile void *blk = devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len);
-
-	cper_mem_record(rec, CPER_SEV_RECOVERABLE, pa);
-	fw_post_record(blk, devmem_map(g->ack, 8), rec, MEM_RECORD_LEN);
+	fw_post_mem_error(devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len),
+			  devmem_map(g->ack, 8), pa);
 }
 
 static int stored(const char *sql, const char *want)

@@ -153,6 +153,21 @@ static inline void fw_post_record(volatile void *blk, volatile void *ack,
 	mb();
 }
 
+#ifdef _GNU_SOURCE
+#include <sched.h>
+
+/* Run the calling thread on @cpu only. */
+static inline void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fail("cannot pin to CPU%d", cpu);
+}
+#endif
+
 /* ---- HEST --------------------------------------------------------- */
 
 #define HEST_TYPE_GHES		9
@@ -364,6 +379,15 @@ static inline size_t cper_mem_record(uint32_t *buf32, int sev, uint64_t pa)
 	memcpy(m + 0, &v64, 8);
 	memcpy(m + 16, &pa, 8);				/* physical_addr */
 	return MEM_RECORD_LEN;
+}
+
+/* Firmware posts a recoverable memory error for @pa into a block. */
+static inline void fw_post_mem_error(volatile void *blk, volatile void *ack, uint64_t pa)
+{
+	uint32_t rec[MEM_RECORD_LEN / 4];
+
+	cper_mem_record(rec, CPER_SEV_RECOVERABLE, pa);
+	fw_post_record(blk, ack, rec, MEM_RECORD_LEN);
 }
 
 /*

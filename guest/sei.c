@@ -115,16 +115,6 @@ static void wait_done(struct src *s, const char *what)
 		fail("%s: source %d not acknowledged", what, s->g->source_id);
 }
 
-static void pin_cpu0(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fail("sched_setaffinity: %s", strerror(errno));
-}
-
 /* A record of severity sev for a fresh page, an SError with iss; from el. */
 static uint64_t row(int el, int sev, uint64_t iss, void **pagep)
 {
@@ -334,7 +324,7 @@ int main(void)
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigaction(SIGBUS, &sa, NULL);
-	pin_cpu0();
+	pin_cpu(0);
 	hest_load();
 	src_setup(&sea_src, ghes_find(NOTIFY_SEA, 0));
 	src_setup(&sei_src[0], ghes_find(NOTIFY_SEI, 0));
