@@ -22,26 +22,8 @@ work=$(mktemp -d "$B/.work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 get_deb() {
-	local apt=$work/apt mirror
-	mirror=$(debian_mirror)
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc/preferences.d" "$apt/etc/apt.conf.d"
-	: > "$apt/status"
-	cat > "$apt/sources.list" <<EOS
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie-backports main
-EOS
-	APT_OPTS=(
-		-o "Dir::Etc::sourcelist=$apt/sources.list"
-		-o "Dir::Etc::sourceparts=-"
-		-o "Dir::Etc::preferencesparts=$apt/etc/preferences.d"
-		-o "Dir::Etc::parts=$apt/etc/apt.conf.d"
-		-o "Dir::State=$apt"
-		-o "Dir::State::lists=$apt/lists"
-		-o "Dir::State::status=$apt/status"
-		-o "Dir::Cache=$apt/cache"
-		-o "Debug::NoLocking=1"
-		-o "APT::Get::List-Cleanup=0"
-	)
-	say "fetching $RIG_BASE_PKG from trixie-backports (private apt state in $apt)"
+	private_apt "$work/apt" "" trixie-backports
+	say "fetching $RIG_BASE_PKG from trixie-backports (private apt state in $work/apt)"
 	apt-get "${APT_OPTS[@]}" -q update >"$work/apt-update.log" 2>&1 || {
 		cat "$work/apt-update.log" >&2
 		die "apt-get update for trixie-backports failed; wanted $RIG_BASE_PKG. Set RIG_BASE_TARBALL=/path/to/linux-source-7.3.tar.xz to use a local copy"

@@ -48,24 +48,8 @@ work=$(mktemp -d "$RIG_CACHE/.guest-root.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 apt=$work/apt
-mirror=$(debian_mirror)
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc/preferences.d" "$apt/etc/apt.conf.d"
-: > "$apt/status"
-cat > "$apt/sources.list" <<EOS
-deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main
-deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm-backports main
-EOS
-APT_OPTS=(
-	-o "Dir::Etc::sourcelist=$apt/sources.list"
-	-o "Dir::Etc::sourceparts=-"
-	-o "Dir::Etc::preferencesparts=$apt/etc/preferences.d"
-	-o "Dir::Etc::parts=$apt/etc/apt.conf.d"
-	-o "Dir::State=$apt"
-	-o "Dir::State::lists=$apt/lists"
-	-o "Dir::State::status=$apt/status"
-	-o "Dir::Cache=$apt/cache"
-	-o "Debug::NoLocking=1"
-	-o "APT::Get::List-Cleanup=0"
+private_apt "$apt" "arch=arm64 " bookworm bookworm-backports
+APT_OPTS+=(
 	-o "APT::Architecture=arm64"
 	-o "APT::Architectures::=arm64"
 	-o "APT::Default-Release=$suite"

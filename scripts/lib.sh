@@ -30,6 +30,34 @@ need_root_or_sudo() {
 
 # Print the Debian archive URI this machine already uses for bookworm, so
 # the rig never hard-codes a mirror. RIG_DEBIAN_MIRROR overrides it.
+# private_apt DIR OPTIONS SUITE...: an apt state of its own in DIR, with
+# the machine's Debian mirror for each SUITE ("main"), which changes neither
+# the machine's apt configuration nor its dpkg state. OPTIONS go into each
+# sources.list line (e.g. "arch=arm64 ", or ""). Sets APT_OPTS for apt-get
+# and apt-cache.
+private_apt() {
+	local apt=$1 opts=$2 mirror suite
+	shift 2
+	mirror=$(debian_mirror)
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc/preferences.d" "$apt/etc/apt.conf.d"
+	: > "$apt/status"
+	for suite in "$@"; do
+		echo "deb [${opts}signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main"
+	done > "$apt/sources.list"
+	APT_OPTS=(
+		-o "Dir::Etc::sourcelist=$apt/sources.list"
+		-o "Dir::Etc::sourceparts=-"
+		-o "Dir::Etc::preferencesparts=$apt/etc/preferences.d"
+		-o "Dir::Etc::parts=$apt/etc/apt.conf.d"
+		-o "Dir::State=$apt"
+		-o "Dir::State::lists=$apt/lists"
+		-o "Dir::State::status=$apt/status"
+		-o "Dir::Cache=$apt/cache"
+		-o "Debug::NoLocking=1"
+		-o "APT::Get::List-Cleanup=0"
+	)
+}
+
 debian_mirror() {
 	if [ -n "${RIG_DEBIAN_MIRROR:-}" ]; then
 		echo "$RIG_DEBIAN_MIRROR"; return
