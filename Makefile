@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all setup base tree export restamp build demo test bench help
+.PHONY: all setup base tree export restamp build demo test test-full bench help
 all: help
 
 help:
 	@echo "make demo      build the patched arm64 kernel, boot it in QEMU, inject and handle a firmware-first error"
 	@echo "make test      run every test (series hygiene, builds, QEMU boots, mutants); ends with 'N passed, M failed'"
+	@echo "make test-full the same, and the final series built in the configurations the bots build"
 	@echo "make tree      \$$RIG_CACHE/work/linux = base + patches/ as commits (branch series)"
 	@echo "make export    write the commits of that tree back to patches/"
 	@echo "make restamp ID='Name <email>'   re-author and re-sign every patch"
@@ -37,6 +38,9 @@ demo: base
 
 test:
 	@tests/run.sh
+
+test-full:
+	@tests/run.sh --full
 
 bench: base
 	@$(S)/bench.sh
