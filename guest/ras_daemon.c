@@ -11,7 +11,8 @@
  *
  * Passes when rasdaemon stored, for each of the two pages, a memory
  * controller event (ras:mc_event, from ghes_edac) with its address, and a
- * memory failure event (ras:memory_failure_event) with its pfn.
+ * memory failure event (ras:memory_failure_event) with its pfn, in the
+ * tables mc_event and memory_failure_event.
  *
  * Real: rasdaemon, sqlite3, the trace events, the SEA, the SError, GHES,
  * ghes_edac, memory_failure(). Simulated: firmware's writes; who raises the
@@ -133,16 +134,16 @@ int main(void)
 
 	for (k = 0; k < 2; k++) {
 		snprintf(addr[k], sizeof(addr[k]), "%llx", (unsigned long long)pa[k]);
-		snprintf(pfn[k], sizeof(pfn[k]), "%llx", (unsigned long long)(pa[k] >> 12));
+		snprintf(pfn[k], sizeof(pfn[k]), "|0x%llx|", (unsigned long long)(pa[k] >> 12));
 	}
 	for (k = 0; k < 2; k++) {
 		check(stored("select id, timestamp, err_type, err_msg, printf('%x', address) from mc_event;",
 			     addr[k]),
 		      "rasdaemon stored a memory controller event at %s (%s)", addr[k],
 		      k ? "the SError" : "the SEA");
-		check(stored("select id, timestamp, printf('%x', pfn), page_type, action_result from mf_event;",
+		check(stored("select id, timestamp, pfn, page_type, action_result from memory_failure_event;",
 			     pfn[k]),
-		      "rasdaemon stored a memory failure event for pfn %s (%s)", pfn[k],
+		      "rasdaemon stored a memory failure event %s (%s)", pfn[k],
 		      k ? "the SError" : "the SEA");
 	}
 	kill(daemon, SIGTERM);
