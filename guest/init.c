@@ -73,6 +73,20 @@ int main(void)
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 
+	/*
+	 * The running kernel's banner, on the console whatever the loglevel
+	 * (the bench boots with loglevel=1): the verdict compares it with
+	 * the image the test meant to boot.
+	 */
+	f = fopen("/proc/version", "r");
+	if (f) {
+		n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
+		cmdline[n] = '\0';
+		fclose(f);
+		printf("RIG-KERNEL: %s", cmdline);
+		fflush(stdout);
+	}
+
 	f = fopen("/proc/cmdline", "r");
 	if (f) {
 		n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
