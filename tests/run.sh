@@ -74,7 +74,8 @@ test_cmd() {	# test_cmd NAME IMAGE -> the command, on stdout, NUL-separated
 	esac
 }
 
-# Every scenario of tests/scenarios for ARCH, on the series and on 7.3.
+# Every scenario of tests/scenarios for ARCH on the series; on 7.3 those that
+# must fail there, and with --full those that pass there too.
 scenarios() {	# scenarios ARCH SERIES-IMAGE BASE-IMAGE
 	local arch=$1 img=$2 base=$3 name on73 re
 	for name in $("$T/scenario.sh" --list "$arch"); do
