@@ -3,19 +3,33 @@
 #   boot.sh ARCH KERNEL LOG TEST... [-- QEMU-OPTIONS...]
 # Environment: RIG_MACHINE (extra -M options), RIG_APPEND (extra kernel
 # command line), RIG_ACPI_DIR (tables for the initrd upgrade), RIG_MEM (-m,
-# default 2G), RIG_SMP (default 2), RIG_TIMEOUT (seconds, default 120),
+# default 2G), RIG_SMP (default 2), RIG_TIMEOUT (seconds, default 240),
 # RIG_EXPECT (extra regex that must appear), RIG_GUEST_ROOT (a tree of
 # files for the initrd, see guest.sh), RIG_ALLOW_PANIC=1 (a panic is
 # the expected outcome), RIG_DRIVER (a command run beside QEMU with
 # RIG_LOG=<console log>, RIG_QMP=<QMP socket> and, on x86_64,
 # RIG_CTL=<file of a second UART, ttyS1, that only the guest program
-# writes> in its environment, to act on the guest from the host).
+# writes> in its environment, to act on the guest from the host),
+# RIG_STOP_ON (a regex: stop the guest, failed, once the console shows it).
 # Each TEST is a guest program run by /init; it passes only if it printed
 # "RIG-PASS: TEST" and exited with status 0. The boot fails on a panic,
 # oops, WARN, BUG, lockdep, KASAN or UBSAN report, a missing RIG-DONE, the
 # timeout, or a console that does not show the banner of KERNEL (written
 # by scripts/build.sh next to the image, as KERNEL.banner).
 . "$(dirname "$0")/lib.sh"
+
+# The first line of LOG that matches RIG_STOP_ON and reports a failure.
+failed_line() {	# failed_line LOG
+	awk '{ sub(/\r$/, "") }
+		$0 ~ ENVIRON["RIG_STOP_ON"] && /FAIL/ && !/^RIG-(OK|INFO):/ { print; found = 1; exit }
+		END { exit !found }' "$1" 2>/dev/null
+}
+# boot.sh --failed-line REGEX LOG: that test alone (the rig's self-test).
+if [ "${1:-}" = --failed-line ]; then
+	export RIG_STOP_ON=$2
+	failed_line "$3"
+	exit
+fi
 
 arch=$1 kernel=$2 log=$3; shift 3
 tests=()
@@ -26,7 +40,9 @@ extra=("$@")
 [ -r "$kernel.banner" ] || die "no $kernel.banner: build images with scripts/build.sh"
 RIG_BANNER=$(cat "$kernel.banner")
 export RIG_BANNER
-timeout_s=${RIG_TIMEOUT:-120}
+# Boots run two at a time (tests/lib.sh): the bound leaves room for a
+# guest that shares the CPUs; only a hung guest reaches it.
+timeout_s=${RIG_TIMEOUT:-240}
 
 initrd=$(mktemp --suffix=.cpio)
 trap 'rm -f "$initrd"' EXIT
@@ -66,7 +82,29 @@ if [ -n "${RIG_DRIVER:-}" ]; then
 	RIG_LOG=$log RIG_QMP=$qmp RIG_CTL=$log.ctl $RIG_DRIVER > "$log.driver" 2>&1 &
 	driver=$!
 fi
-timeout --kill-after=5 "$timeout_s" "${cmd[@]}" </dev/null || rc=$?
+timeout --kill-after=5 "$timeout_s" "${cmd[@]}" </dev/null &
+qemu=$!
+# RIG_STOP_ON (set by tests/expect-fail.sh): a regex naming the failure a
+# negative control waits for. Once the console shows it on a line that
+# reports a failure (one with "FAIL" in it: RIG-FAIL, KUnit's EXPECTATION
+# FAILED; not a guest's RIG-OK or RIG-INFO line, which may quote the same
+# words), the outcome is known, so the guest is stopped there instead of
+# running on to a hang's timeout; the boot then fails, as it would have.
+stopped=
+if [ -n "${RIG_STOP_ON:-}" ]; then
+	while kill -0 "$qemu" 2>/dev/null; do
+		if hit=$(failed_line "$log"); then
+			echo "stopped: the console shows the failure expected: $hit"
+			stopped=1
+			kill "$qemu" 2>/dev/null || true
+			break
+		fi
+		sleep 1
+	done
+fi
+wait "$qemu" || rc=$?
+# QEMU may exit 0 on SIGTERM: a stopped guest did not finish.
+[ -n "$stopped" ] && [ "$rc" = 0 ] && rc=143
 [ -f "$log" ] || : > "$log"
 if [ -n "${RIG_DRIVER:-}" ]; then
 	kill "$driver" 2>/dev/null || true

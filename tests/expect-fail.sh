@@ -3,8 +3,12 @@
 # AND its output matches REGEX (an extended regex, grep -E), the failure
 # this control is for: a control that fails for another reason (a missing
 # image, a timeout, a typo) proves nothing, and fails. CMD's output is shown
-# either way.
+# either way. A boot stops as soon as its console shows REGEX on a line
+# that reports a failure (RIG_STOP_ON, scripts/boot.sh): a failure once
+# shown cannot be undone, and a control that waits for a hang's timeout
+# costs minutes.
 re=$1; shift
+export RIG_STOP_ON=$re
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 if "$@" >"$out" 2>&1; then

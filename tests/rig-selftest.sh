@@ -102,6 +102,20 @@ printf 'drivers/acpi/apei/ghes.c: warning: a\ndrivers/acpi/apei/ghes.c: warning:
 expect 0 "sparse judge: the same warnings" "$T/sparse.sh" --compare "$tmp/sp-before" "$tmp/sp-same"
 expect 1 "sparse judge: a new warning" "$T/sparse.sh" --compare "$tmp/sp-before" "$tmp/sp-new"
 
+# 5b. the early stop of a negative control: only a line that reports a
+# failure stops the guest, never a guest's own RIG-OK line quoting the words
+printf 'RIG-OK: g: R2, written between the ack and the release, reported\r\n' > "$tmp/stop-ok"
+printf 'RIG-FAIL: g: R2, written between the ack and the release, reported\r\n' > "$tmp/stop-fail"
+printf '    # ghes_test_move: EXPECTATION FAILED at ghes_kunit.c:1\r\n' > "$tmp/stop-kunit"
+expect 1 "early stop: a RIG-OK line quoting the regex" \
+	"$S/boot.sh" --failed-line 'R2, written between' "$tmp/stop-ok"
+expect 0 "early stop: a RIG-FAIL line" \
+	"$S/boot.sh" --failed-line 'R2, written between' "$tmp/stop-fail"
+expect 0 "early stop: a KUnit expectation failed" \
+	"$S/boot.sh" --failed-line 'ghes_test_move: EXPECTATION FAILED' "$tmp/stop-kunit"
+expect 1 "early stop: another test's failure" \
+	"$S/boot.sh" --failed-line 'ghes_test_bad_record: EXPECTATION FAILED' "$tmp/stop-kunit"
+
 # 6. checkpatch's MAINTAINERS question, answered only for covered files
 newfile() {	# newfile PATH -> a clean patch that adds PATH
 	cat <<EOP
