@@ -37,6 +37,10 @@ show_versions() {
 
 suite=bookworm-backports
 want="$suite arm64: ${PKGS[*]}"
+# Boots run side by side (tests/lib.sh): one fetches, the others wait.
+mkdir -p "$RIG_CACHE"
+exec 9>"$RIG_CACHE/.guest-root.lock"
+flock 9
 if [ -f "$R/.rig-done" ] && [ "$(cat "$R/.rig-done")" = "$want" ]; then
 	say "guest root cached in $R"
 	show_versions "$R/.rig-packages"

@@ -4,13 +4,15 @@
 #
 # It installs what it needs, fetches the base, and works in a tree and
 # build directories of its own under $RIG_CACHE/test, never in the
-# developer's. Every kernel it builds has the debug configuration
-# (lockdep, KASAN, UBSAN: configs/debug.config), so every boot is also
-# judged for their reports. Per architecture, one build directory goes
-# from the base (with the rig-only hooks) through every patch to the
-# series (with the hooks), then its variants: a kernel that failed to
-# build is never booted, as the images the boots use are taken from each
-# build. The flow: base -> series -> build -> boot -> inject -> verdict.
+# developer's. Every kernel of the series it builds has the debug
+# configuration (lockdep, KASAN, UBSAN: configs/debug.config), so every
+# boot of the series is also judged for their reports. Per architecture,
+# one build directory goes from the base (with the rig-only hooks)
+# through the patches before the fixmap change, without the debug
+# options, and another from that change through the series (with the
+# hooks) and its variants: a kernel that failed to build is never booted,
+# as the images the boots use are taken from each build. The flow: base
+# -> series -> build -> boot -> inject -> verdict.
 . "$(dirname "$0")/../scripts/lib.sh"
 . "$RIG_TOP/tests/lib.sh"
 
@@ -74,21 +76,23 @@ test_cmd() {	# test_cmd NAME IMAGE -> the command, on stdout, NUL-separated
 	esac
 }
 
-# Every scenario of tests/scenarios for ARCH on the series; on 7.3 those that
-# must fail there, and with --full those that pass there too.
-scenarios() {	# scenarios ARCH SERIES-IMAGE BASE-IMAGE
-	local arch=$1 img=$2 base=$3 name on73 re
+# Every scenario of tests/scenarios for ARCH on the series; on 7.3 (if
+# BASE-IMAGE is given) those that must fail there, and with --full those
+# that pass there too.
+scenarios() {	# scenarios ARCH SERIES-IMAGE [BASE-IMAGE]
+	local arch=$1 img=$2 base=${3:-} name on73 re
 	for name in $("$T/scenario.sh" --list "$arch"); do
 		on73=$("$T/scenario.sh" --field "$arch" "$name" 6)
 		[ "$on73" = nosei ] && continue
-		t_run "boot-$arch-$name" "$T/scenario.sh" "$arch" "$name" "$img" \
+		t_bg "boot-$arch-$name" "$T/scenario.sh" "$arch" "$name" "$img" \
 			"$T_LOGS/console-$arch-$name.log"
+		[ -n "$base" ] || continue
 		case "$on73" in
 		pass)	[ -n "$full" ] || continue
-			t_run "boot-$arch-$name-on-7.3" "$T/scenario.sh" "$arch" "$name" "$base" \
+			t_bg "boot-$arch-$name-on-7.3" "$T/scenario.sh" "$arch" "$name" "$base" \
 				"$T_LOGS/console-$arch-$name-on-7.3.log" ;;
 		fail\ *) re=${on73#fail }
-			t_run "boot-$arch-$name-fails-on-7.3" "$T/expect-fail.sh" "$re" \
+			t_bg "boot-$arch-$name-fails-on-7.3" "$T/expect-fail.sh" "$re" \
 				"$T/scenario.sh" "$arch" "$name" "$base" \
 				"$T_LOGS/console-$arch-$name-on-7.3.log" ;;
 		*)	die "scenario $name ($arch): on 7.3 is '$on73'" ;;
@@ -97,62 +101,107 @@ scenarios() {	# scenarios ARCH SERIES-IMAGE BASE-IMAGE
 }
 
 # The mutants of tests/mutants that name tests of ARCH: each built on the
-# series with the hooks, and each named test must fail on it, with its
-# log matching the reason given (Must-fail), or still pass (Must-survive).
-mutants() {	# mutants ARCH
-	local arch=$1 m n line what name re cmd
-	for m in "$T"/mutants/*.patch; do
+# series with the hooks (mutant_builds), and each named test must fail on
+# it, with its log matching the reason given (Must-fail), or still pass
+# (Must-survive) (mutant_tests).
+mutants_of() {	# mutants_of ARCH -> the mutant patches that name its tests
+	grep -lE "^Must-(fail|survive): ([^ ]*-$1|boot-$1-[^ ]*)( |$)" "$T"/mutants/*.patch || true
+}
+
+mutant_builds() {	# mutant_builds ARCH
+	local arch=$1 m n
+	for m in $(mutants_of "$arch"); do
 		n=$(basename "$m" | cut -c1-4)
-		grep -qE "^Must-(fail|survive): ([^ ]*-$arch|boot-$arch-[^ ]*)( |$)" "$m" || continue
 		t_run "mutant-$n-apply-$arch" "$T/hooks-branch.sh" "mutant-$n" rig-hooks "$m"
 		t_run "build-$arch-mutant-$n" "$T/build-at.sh" "$arch" "mutant-$n" "$TT/build-$arch" \
 			--save "mutant-$n-$arch"
+	done
+}
+
+mutant_tests() {	# mutant_tests ARCH
+	local arch=$1 m n line what name re cmd
+	for m in $(mutants_of "$arch"); do
+		n=$(basename "$m" | cut -c1-4)
 		while IFS= read -r line; do
 			what=${line%%:*} line=${line#*: } name=${line%% *} re=${line#"$name"}
 			re=${re# }
 			[[ "$name" == *-"$arch" || "$name" == boot-"$arch"-* ]] || continue
 			mapfile -d '' -t cmd < <(test_cmd "$name" "$IMG/mutant-$n-$arch")
 			if [ "$what" = Must-fail ]; then
-				t_run "mutant-$n-fails-$name" "$T/expect-fail.sh" "$re" "${cmd[@]}"
+				t_bg "mutant-$n-fails-$name" "$T/expect-fail.sh" "$re" "${cmd[@]}"
 			else
-				t_run "mutant-$n-survives-$name" "${cmd[@]}"
+				t_bg "mutant-$n-survives-$name" "${cmd[@]}"
 			fi
 		done < <(grep -E '^Must-(fail|survive): ' "$m")
 	done
 }
 
+# The first commit of the series that changes ARCH's fixmap.h, a header
+# nearly every file includes: the build directories change there.
+fixmap_commit() {	# fixmap_commit ARCH
+	local karch=$1 c
+	[ "$karch" = x86_64 ] && karch=x86
+	for c in "${commits[@]}"; do
+		git -C "$RIG_TREE" diff --quiet "$c^" "$c" -- "arch/$karch/include/asm/fixmap.h" ||
+			{ echo "$c"; return; }
+	done
+}
+
 for arch in arm64 x86_64; do
-	B=$TT/build-$arch
-	t_phase "$arch: the base, every patch, the series"
-	t_run "build-$arch-base" "$T/build-at.sh" "$arch" base-hooks "$B" --save "base-$arch"
-	t_run "sparse-$arch-at-base" "$T/sparse.sh" "$arch" base
+	# Two build directories per architecture, so that no run walks a
+	# directory back and forth across the fixmap change (a near-full
+	# rebuild each way): $A builds 7.3 and the patches before that change,
+	# without the debug options (its builds prove that each patch builds,
+	# and its 7.3 images are booted only by scenarios that must fail
+	# there, or, with --full, that show no regression); $B builds the rest
+	# of the series and every kernel the series is tested with, with them.
+	# On x86_64, $A (a full build of its own, 7.3's x86_64 rows, the
+	# x86_64 builds of the patches before the fixmap change, which change
+	# only ghes.c, built on arm64 in every run, and sparse, which needs
+	# 7.3's warnings) is in --full only: a cold run cannot afford it, and
+	# the x86_64 scenarios are shown to fail on the mutants every run.
+	A=$TT/build-$arch-7.3 B=$TT/build-$arch
+	with73=
+	[ "$arch" = arm64 ] || [ -n "$full" ] && with73=1
+	split=$(fixmap_commit "$arch")
+	t_phase "$arch: builds: 7.3, every patch, the series, its variants"
+	if [ -n "$with73" ]; then
+		t_run "build-$arch-base" "$T/build-at.sh" "$arch" base-hooks "$A" --plain --save "base-$arch"
+		t_run "sparse-$arch-at-base" "$T/sparse.sh" "$arch" base "$A" --plain
+	fi
+	dir=$A plain=--plain
 	for i in "${!commits[@]}"; do
 		c=${commits[$i]} n=$(basename "${patches[$i]}" | cut -c1-4)
+		[ "$c" = "$split" ] && dir=$B plain=
+		[ -n "$with73" ] || [ "$dir" = "$B" ] || continue
 		compiles "$c" "$arch" || continue
-		t_run "build-$arch-$n" "$T/build-at.sh" "$arch" "$c" "$B"
+		t_run "build-$arch-$n" "$T/build-at.sh" "$arch" "$c" "$dir" $plain
 	done
-	t_run "sparse-$arch-no-new-warnings" "$T/sparse.sh" "$arch" series
+	[ -n "$with73" ] && t_run "sparse-$arch-no-new-warnings" "$T/sparse.sh" "$arch" series "$B"
 	t_run "build-$arch-series" "$T/build-at.sh" "$arch" rig-hooks "$B" --save "series-$arch"
 
-	t_phase "$arch: boots of the series and of 7.3"
-	t_run "kunit-ghes-$arch" "$T/kunit-boot.sh" "$arch" "$IMG/series-$arch" \
-		"$T_LOGS/console-$arch-kunit.log"
-	scenarios "$arch" "$IMG/series-$arch" "$IMG/base-$arch"
-
 	if [ "$arch" = arm64 ]; then
-		t_phase "arm64: the series without CONFIG_ACPI_APEI_SEI"
 		t_run build-arm64-series-nosei "$T/build-at.sh" arm64 rig-hooks "$B" \
 			--save series-nosei-arm64 --config "$T/configs/no-sei.config"
-		t_run boot-arm64-sei-nosei "$T/scenario.sh" arm64 sei-nosei \
+	fi
+	mutant_builds "$arch"
+
+	# Every boot of ARCH, side by side (t_bg): the series, 7.3, the series
+	# without SEI, the mutants.
+	t_phase "$arch: boots: the series, 7.3, the mutants"
+	t_bg "kunit-ghes-$arch" "$T/kunit-boot.sh" "$arch" "$IMG/series-$arch" \
+		"$T_LOGS/console-$arch-kunit.log"
+	scenarios "$arch" "$IMG/series-$arch" "${with73:+$IMG/base-$arch}"
+	if [ "$arch" = arm64 ]; then
+		t_bg boot-arm64-sei-nosei "$T/scenario.sh" arm64 sei-nosei \
 			"$IMG/series-nosei-arm64" "$T_LOGS/console-arm64-sei-nosei.log"
-		t_run boot-arm64-sei-live-fails-without-sei "$T/expect-fail.sh" \
+		t_bg boot-arm64-sei-live-fails-without-sei "$T/expect-fail.sh" \
 			'record: source 1 block not cleared' \
 			"$T/scenario.sh" arm64 sei-live "$IMG/series-nosei-arm64" \
 			"$T_LOGS/console-arm64-sei-live-nosei.log"
 	fi
-
-	t_phase "$arch: mutants"
-	mutants "$arch"
+	mutant_tests "$arch"
+	t_wait
 
 	[ -n "$full" ] || continue
 	t_phase "$arch: the configurations the bots build"

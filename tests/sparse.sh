@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# sparse.sh ARCH base|series: sparse (C=2) on every C file the series
-# touches that ARCH builds, in the test tree as it is checked out, with the
-# build directory of the suite. "base" saves the warnings; "series" fails
+# sparse.sh ARCH base|series OUT [--plain]: sparse (C=2) on every C file the
+# series touches that ARCH builds, in the test tree as it is checked out,
+# with the suite's build directory OUT and its configuration (see
+# build-at.sh). "base" saves the warnings; "series" fails
 # when there is one the base did not have (line numbers are ignored).
 # sparse.sh --compare BEFORE AFTER compares two saved lists only (the
 # rig's self-test feeds it known-bad ones).
@@ -22,7 +23,8 @@ if [ "${1:-}" = --compare ]; then
 	compare "$2" "$(cat "$3")"
 	exit
 fi
-arch=$1 what=$2
+arch=$1 what=$2 build=$3 debug=--debug
+[ "${4:-}" = --plain ] && debug=
 TT=$RIG_CACHE/test
 saved=$TT/sparse-$arch-base.txt
 mapfile -t files < <(git -C "$RIG_TREE" diff --name-only base series -- '*.c')
@@ -40,7 +42,7 @@ echo "at $(git -C "$RIG_TREE" log --oneline -1): ${objs[*]:-nothing to check}"
 out=$TT/sparse-$arch.out
 : > "$out"
 if [ ${#objs[@]} -gt 0 ]; then
-	"$RIG_TOP/scripts/build.sh" "$arch" --debug --tree "$RIG_TREE" --out "$TT/build-$arch" \
+	"$RIG_TOP/scripts/build.sh" "$arch" $debug --tree "$RIG_TREE" --out "$build" \
 		--sparse "${objs[@]}" > "$out" 2>&1 || { cat "$out"; die "sparse run failed ($arch)"; }
 fi
 # only what sparse says about the touched files (prerequisites may be
