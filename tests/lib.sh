@@ -84,9 +84,9 @@ t_summary() {
 	echo
 	echo "time by phase:"
 	for p in "${T_PHASES[@]}"; do
-		printf '  %-40s %3dm%02ds\n' "${p%|*}" $((${p#*|} / 60)) $((${p#*|} % 60))
+		printf '  %-58s %3dm%02ds\n' "${p%|*}" $((${p#*|} / 60)) $((${p#*|} % 60))
 	done
-	printf '  %-40s %3dm%02ds\n' total $(((SECONDS - T_START) / 60)) $(((SECONDS - T_START) % 60))
+	printf '  %-58s %3dm%02ds\n' total $(((SECONDS - T_START) / 60)) $(((SECONDS - T_START) % 60))
 	echo
 	if [ "$T_SKIP" -gt 0 ]; then
 		echo "$T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
