@@ -14,8 +14,28 @@ images=$RIG_CACHE/test/images
 mkdir -p "$images"
 [ -n "$save" ] && rm -f "$images/$save" "$images/$save.banner"
 git -C "$RIG_TREE" checkout -q --detach "$rev" || die "cannot check out $rev"
+# What a build without --save proves, that this tree builds warning-free
+# with this configuration and compiler, holds for as long as none of them
+# changes: a tree already built so in OUT is not built again, and the
+# test is reported as skipped, saying when it was built (a warm run after
+# an edit to patch N builds patches N.. only). The key is the tree
+# (not the commit: a rebase that leaves a patch's tree alone keeps it),
+# the configuration fragments, build.sh and the compiler's version.
+case "$arch" in arm64) cc=aarch64-linux-gnu-gcc ;; *) cc=gcc ;; esac
+frags=("$RIG_TOP"/configs/*.config)
+for a in "$@"; do [ -f "$a" ] && frags+=("$a"); done
+key=$({ echo "$arch $debug $*"; git -C "$RIG_TREE" rev-parse HEAD^{tree}; cat "${frags[@]}" \
+	"$RIG_TOP/scripts/build.sh"; "$cc" --version | head -n1; } | sha256sum | cut -c1-24)
+if [ -z "$save" ] && [ -f "$out/.rig-built/$key" ]; then
+	echo "$arch${debug:-, plain,}${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1):" \
+		"this tree was built warning-free in $out with this configuration" \
+		"($(cat "$out/.rig-built/$key")); not built again"
+	exit 77
+fi
 echo "building $arch${debug:-, plain,}${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1)"
 img=$("$RIG_TOP/scripts/build.sh" "$arch" $debug --tree "$RIG_TREE" --out "$out" "$@" | tail -n1)
+mkdir -p "$out/.rig-built"
+date -u +"%F %T UTC" > "$out/.rig-built/$key"
 [ -n "$save" ] || exit 0
 cp "$img" "$images/$save"
 cp "$img.banner" "$images/$save.banner"
