@@ -35,6 +35,13 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/root/bin" "$stage/root/dev" "$stage/root/proc" "$stage/root/sys"
 CFLAGS=(-static -O2 -Wall -Wextra -Werror -Wno-unused-function)
+# A test run boots some fifty times: each program is compiled once per
+# source (with the guest's headers), compiler and flags, and kept in
+# $RIG_CACHE/guest-bin (written under another name, then renamed, as
+# boots run side by side).
+bins=$RIG_CACHE/guest-bin/$arch
+mkdir -p "$bins"
+ccver=$("$cc" --version | head -n1)
 for src in "$RIG_TOP"/guest/*.c; do
 	name=$(basename "$src" .c)
 	# "// rig-arch: A" limits a program to one architecture
@@ -42,7 +49,13 @@ for src in "$RIG_TOP"/guest/*.c; do
 	[ -z "$only" ] || [ "$only" = "$arch" ] || continue
 	dst=$stage/root/bin/$name
 	[ "$name" = init ] && dst=$stage/root/init
-	"$cc" "${CFLAGS[@]}" -o "$dst" "$src" || die "guest program $name did not build for $arch"
+	key=$({ cat "$src" "$RIG_TOP"/guest/*.h; echo "$ccver ${CFLAGS[*]}"; } | sha256sum | cut -c1-20)
+	bin=$bins/$name-$key
+	if [ ! -x "$bin" ]; then
+		"$cc" "${CFLAGS[@]}" -o "$bin.$$" "$src" || die "guest program $name did not build for $arch"
+		mv -f "$bin.$$" "$bin"
+	fi
+	cp "$bin" "$dst"
 done
 if [ -n "$root" ]; then
 	[ -d "$root" ] || die "--root $root is not a directory"
