@@ -7,8 +7,8 @@
 . "$(dirname "$0")/../scripts/lib.sh"
 arch=$1 rev=$2 out=$3; shift 3
 save=
-debug=--debug
-if [ "${1:-}" = --plain ]; then debug=; shift; fi
+debug=--debug plain=
+if [ "${1:-}" = --plain ]; then debug= plain=", plain,"; shift; fi
 if [ "${1:-}" = --save ]; then save=$2; shift 2; fi
 images=$RIG_CACHE/test/images
 mkdir -p "$images"
@@ -27,12 +27,12 @@ for a in "$@"; do [ -f "$a" ] && frags+=("$a"); done
 key=$({ echo "$arch $debug $*"; git -C "$RIG_TREE" rev-parse HEAD^{tree}; cat "${frags[@]}" \
 	"$RIG_TOP/scripts/build.sh"; "$cc" --version | head -n1; } | sha256sum | cut -c1-24)
 if [ -z "$save" ] && [ -f "$out/.rig-built/$key" ]; then
-	echo "$arch${debug:-, plain,}${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1):" \
+	echo "$arch$plain${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1):" \
 		"this tree was built warning-free in $out with this configuration" \
 		"($(cat "$out/.rig-built/$key")); not built again"
 	exit 77
 fi
-echo "building $arch${debug:-, plain,}${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1)"
+echo "building $arch$plain${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1)"
 img=$("$RIG_TOP/scripts/build.sh" "$arch" $debug --tree "$RIG_TREE" --out "$out" "$@" | tail -n1)
 mkdir -p "$out/.rig-built"
 date -u +"%F %T UTC" > "$out/.rig-built/$key"
