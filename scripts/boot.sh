@@ -40,7 +40,7 @@ extra=("$@")
 [ -r "$kernel.banner" ] || die "no $kernel.banner: build images with scripts/build.sh"
 RIG_BANNER=$(cat "$kernel.banner")
 export RIG_BANNER
-# Boots run two at a time (tests/lib.sh): the bound leaves room for a
+# Boots run side by side (tests/lib.sh): the bound leaves room for a
 # guest that shares the CPUs; only a hung guest reaches it.
 timeout_s=${RIG_TIMEOUT:-240}
 
