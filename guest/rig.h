@@ -517,22 +517,48 @@ static inline int mf_reports(uint64_t pa, int wait_ms)
 
 /* ---- rig-only kernel hooks (tests/kernel/) -------------------------- */
 
+/* Write a command to a hook's /proc file: 0, or the errno it failed with. */
+static inline int proc_write(const char *file, const char *cmd)
+{
+	int fd, err = 0;
+	ssize_t n = strlen(cmd);
+
+	fd = open(file, O_WRONLY);
+	if (fd < 0)
+		fail("open %s: %s (rig-only hook missing?)", file, strerror(errno));
+	if (write(fd, cmd, n) != n)
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
+#define proc_fmt(buf, fmt) do {						\
+	va_list ap;							\
+	va_start(ap, fmt);						\
+	vsnprintf(buf, sizeof(buf), fmt, ap);				\
+	va_end(ap);							\
+} while (0)
+
+/* The same, for a command the hook may refuse. */
+static inline int __attribute__((format(printf, 2, 3)))
+proc_try(const char *file, const char *fmt, ...)
+{
+	char buf[128];
+
+	proc_fmt(buf, fmt);
+	return proc_write(file, buf);
+}
+
 static inline void __attribute__((format(printf, 2, 3)))
 proc_cmd(const char *file, const char *fmt, ...)
 {
 	char buf[128];
-	va_list ap;
-	int fd, n;
+	int err;
 
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fd = open(file, O_WRONLY);
-	if (fd < 0)
-		fail("open %s: %s (rig-only hook missing?)", file, strerror(errno));
-	if (write(fd, buf, n) != n)
-		fail("'%s' to %s: %s", buf, file, strerror(errno));
-	close(fd);
+	proc_fmt(buf, fmt);
+	err = proc_write(file, buf);
+	if (err)
+		fail("'%s' to %s: %s", buf, file, strerror(err));
 }
 
 #define hold_cmd(...)	proc_cmd("/proc/rig_hold", __VA_ARGS__)

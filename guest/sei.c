@@ -92,14 +92,30 @@ static void serror_el1(uint64_t iss)
 	armed = 0;
 }
 
-/* The SError at EL0, on our own dc zva. */
+/*
+ * The SError at EL0, on our own dc zva. If the kernel zeroes a page with
+ * its own dc zva first (an interrupt or a fault between the arming and
+ * ours), or an interrupt is pending when ours traps (the CPU would take
+ * it first, and the vSError in the kernel's interrupt entry), the
+ * injector drops the SError and "restore" fails with EAGAIN: arm again,
+ * a few times at most.
+ */
 static void serror_el0(uint64_t iss)
 {
 	static char line[256] __attribute__((aligned(256)));
+	int try, err;
 
-	rig_cmd("el0 %llx", (unsigned long long)iss);
-	asm volatile("dc zva, %0" : : "r" (line) : "memory");
-	rig_cmd("restore");
+	for (try = 1; ; try++) {
+		line[0] = 1;	/* no page fault between the arming and ours */
+		rig_cmd("el0 %llx", (unsigned long long)iss);
+		asm volatile("dc zva, %0" : : "r" (line) : "memory");
+		err = proc_try("/proc/rig_serror", "restore");
+		if (!err)
+			return;
+		if (err != EAGAIN || try == 5)
+			fail("EL0 SError not taken, try %d: %s", try, strerror(err));
+		info("EL0 SError dropped: the kernel's own dc zva trapped first; arming again");
+	}
 }
 
 static void wait_done(struct src *s, const char *what)
