@@ -35,13 +35,12 @@ t_run() {
 	return 0
 }
 
-# t_bg NAME COMMAND...: t_run in the background, one more than the CPUs at
-# most (QEMU boots, each mostly one busy vCPU thread, and idle while its
-# guest sleeps or waits for a timer; never kernel builds, which use every
-# CPU). t_wait waits for them all and reports them in the order they were
-# started.
+# t_bg NAME COMMAND...: t_run in the background, T_JOBS at most (QEMU
+# boots, each mostly one busy vCPU thread, and idle while its guest sleeps
+# or waits for a timer; never kernel builds, which use every CPU). t_wait
+# waits for them all and reports them in the order they were started.
 T_BG=()
-T_JOBS=$(($(nproc) + 1))
+T_JOBS=$(nproc)
 t_bg() {
 	local name=$1; shift
 	while [ "$(jobs -rp | wc -l)" -ge "$T_JOBS" ]; do wait -n || true; done
