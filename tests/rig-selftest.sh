@@ -73,6 +73,15 @@ expect 0 "sei-boot matcher: lines in order" "$T/sei-boot.sh" --check uer-el1 "$t
 expect 1 "sei-boot matcher: lines out of order" "$T/sei-boot.sh" --check uer-el1 "$tmp/sei-order"
 expect 1 "sei-boot matcher: a forbidden line" "$T/sei-boot.sh" --check uer-el1 "$tmp/sei-never"
 expect 1 "sei-boot matcher: no row line" "$T/sei-boot.sh" --check uer-el1 "$tmp/sei-norow"
+# (row kvm-fatal: guest/kvm_serror.c's row line, and the rewritten exit first)
+krow='RIG-INFO: kvm_serror: row kvm-fatal: guest SError\n'
+kgood="${krow}rig-kvm: guest exit turned into an SError exit, ESR 0xbe001811\n[Hardware Error]: event severity: fatal\nKernel panic - not syncing: GHES: Fatal hardware error\n"
+printf '%b' "$kgood" > "$tmp/kvm-good"
+printf '%b' "${kgood/RIG-INFO: kvm_serror/RIG-INFO: sei}" > "$tmp/kvm-sei-row"
+printf '%b' "${krow}[Hardware Error]: event severity: fatal\nKernel panic - not syncing: GHES: Fatal hardware error\n" > "$tmp/kvm-noexit"
+expect 0 "sei-boot matcher: kvm-fatal, lines in order" "$T/sei-boot.sh" --check kvm-fatal "$tmp/kvm-good"
+expect 1 "sei-boot matcher: kvm-fatal, sei.c's row line" "$T/sei-boot.sh" --check kvm-fatal "$tmp/kvm-sei-row"
+expect 1 "sei-boot matcher: kvm-fatal, no rewritten exit" "$T/sei-boot.sh" --check kvm-fatal "$tmp/kvm-noexit"
 
 # 4. the KUnit judge (kunit.py parse and the suite's summary)
 ktap() {	# ktap FAILED-CASE SUMMARY

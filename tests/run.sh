@@ -59,7 +59,7 @@ t_run hooks-apply-series "$T/hooks-branch.sh" rig-hooks series "${hooks[@]}"
 # Does commit $1 change a file that ARCH $2 compiles?
 compiles() {
 	git -C "$RIG_TREE" diff --name-only "$1^" "$1" |
-		grep -vE '^(Documentation/|MAINTAINERS$)' |
+		grep -vE '^(Documentation/|MAINTAINERS$|tools/testing/selftests/)' |
 		if [ "$2" = arm64 ]; then grep -q .; else grep -qvE '^arch/arm64/'; fi
 }
 
@@ -88,7 +88,8 @@ scenarios() {	# scenarios ARCH SERIES-IMAGE [BASE-IMAGE]
 			"$T_LOGS/console-$arch-$name.log"
 		[ -n "$base" ] || continue
 		case "$on73" in
-		pass)	[ -n "$full" ] || continue
+		pass|pass\ always)
+			[ -n "$full" ] || [ "$on73" = "pass always" ] || continue
 			t_bg "boot-$arch-$name-on-7.3" "$T/scenario.sh" "$arch" "$name" "$base" \
 				"$T_LOGS/console-$arch-$name-on-7.3.log" ;;
 		fail\ *) re=${on73#fail }
@@ -183,6 +184,9 @@ for arch in arm64 x86_64; do
 	if [ "$arch" = arm64 ]; then
 		t_run build-arm64-series-nosei "$T/build-at.sh" arm64 rig-hooks "$B" \
 			--save series-nosei-arm64 --config "$T/configs/no-sei.config"
+		# The series' KVM selftest and upstream's external_aborts, for
+		# the kvm-selftests scenario (on the series and on 7.3).
+		t_run build-arm64-kvm-selftests "$T/kvm-selftests.sh" series "$TT/kselftest-arm64"
 	fi
 	mutant_builds "$arch"
 

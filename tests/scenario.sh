@@ -35,21 +35,28 @@ el2)
 	export RIG_MACHINE=virtualization=on
 	RIG_APPEND="kvm-arm.mode=none id_aa64mmfr1.vh=0 $RIG_APPEND"
 	export RIG_EXPECT='rig-serror: EL2 vSError injector ready' ;;
+kvm)	# the kernel at EL2, a KVM host (VHE unless the append says nvhe)
+	export RIG_MACHINE=virtualization=on
+	export RIG_EXPECT='rig-kvm: guest hvc #0x5e1 becomes an SError exit' ;;
 esac
 case "$program" in
 ras_daemon)	# Debian's rasdaemon and sqlite3 go into the initramfs
 	"$RIG_TOP/scripts/fetch-guest-debs.sh" || die "cannot fetch the guest packages"
 	export RIG_GUEST_ROOT=$RIG_CACHE/guest-arm64-root ;;
+kvm_selftests)	# the KVM selftests tests/kvm-selftests.sh built from the series
+	export RIG_GUEST_ROOT=$RIG_CACHE/test/kselftest-arm64
+	[ -x "$RIG_GUEST_ROOT/usr/bin/external_aborts" ] ||
+		die "no KVM selftests in $RIG_GUEST_ROOT (tests/kvm-selftests.sh builds them)" ;;
 esac
 case "$program" in
-sei:*)	# a row that ends in a panic: tests/sei-boot.sh checks it in order
+sei:*|kvm_serror:*)	# a row that ends in a panic: tests/sei-boot.sh checks it in order
 	export RIG_HEST=$hest
-	exec "$RIG_TOP/tests/sei-boot.sh" "${program#sei:}" "$img" "$log" ;;
+	exec "$RIG_TOP/tests/sei-boot.sh" "${program#*:}" "$img" "$log" ;;
 esac
 case "$kind" in
 ras)	exec env RIG_MACHINE=ras=on "$RIG_TOP/scripts/boot.sh" "$arch" "$img" "$log" "$program" ;;
 plain)	exec "$RIG_TOP/scripts/boot.sh" "$arch" "$img" "$log" "$program" ;;
-hest|el2)
+hest|el2|kvm)
 	[ "$program" = nmi_x86 ] && export RIG_DRIVER="$RIG_TOP/tests/qmp-nmi.py"
 	exec env RIG_HEST="$hest" "$RIG_TOP/tests/hest-boot.sh" "$arch" "$img" "$log" "$program" ;;
 *)	die "scenario $name: unknown machine '$machine'" ;;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# sei-boot.sh ROW IMAGE LOG: a row of guest/sei.c that must end in a panic,
+# sei-boot.sh ROW IMAGE LOG: a row of guest/sei.c (or, for kvm-*, of
+# guest/kvm_serror.c) that must end in a panic,
 # booted as tests/scenario.sh sets it up (RIG_MACHINE, RIG_APPEND and
 # RIG_HEST: EL2 for the injector, one SEA and two SEI sources). This script
 # checks the console log in order: the program's "row ROW" line, then what
@@ -12,8 +13,14 @@ if [ "$1" = --check ]; then
 	row=$2 log=$3
 else
 	row=$1 img=$2 log=$3
-	export RIG_APPEND="${RIG_APPEND:+$RIG_APPEND }rig.sei=$row"
-	RIG_ALLOW_PANIC=1 RIG_NO_PASS=1 "$RIG_TOP/tests/hest-boot.sh" arm64 "$img" "$log" sei || exit 1
+fi
+# The kvm-* rows are guest/kvm_serror.c's (an SError taken while a KVM
+# guest runs), the others guest/sei.c's.
+prog=sei opt="rig.sei=$row"
+case "$row" in kvm-*) prog=kvm_serror opt="rig.kvm=${row#kvm-}" ;; esac
+if [ "$1" != --check ]; then
+	export RIG_APPEND="${RIG_APPEND:+$RIG_APPEND }$opt"
+	RIG_ALLOW_PANIC=1 RIG_NO_PASS=1 "$RIG_TOP/tests/hest-boot.sh" arm64 "$img" "$log" "$prog" || exit 1
 fi
 
 # The regexes, in the order they must appear after the row line.
@@ -34,9 +41,13 @@ norec-el1) want=("${serror}bf000000" 'pc : rig_'
 norec-el0) want=("${serror}be000c11" 'pc : [0-9a-f]+$'
 		 'Kernel panic - not syncing: Asynchronous SError Interrupt')
 	   never='\[Hardware Error\]' ;;
+kvm-fatal) want=('rig-kvm: guest exit turned into an SError exit'
+		 '\[Hardware Error\]: event severity: fatal'
+		 'Kernel panic - not syncing: GHES: Fatal hardware error')
+	   never='SError Interrupt on CPU' ;;
 *) die "sei-boot.sh: unknown row $row" ;;
 esac
-tr -d '\r' < "$log" | awk -v row="RIG-INFO: sei: row $row:" -v never="$never" '
+tr -d '\r' < "$log" | awk -v row="RIG-INFO: $prog: row $row:" -v never="$never" '
 	BEGIN { n = split(ARGV[1], want, "\037"); ARGV[1] = ""; i = 0 }
 	i == 0 && index($0, row) { i = 1; next }
 	i == 0 { next }
