@@ -24,6 +24,26 @@ failed_line() {	# failed_line LOG
 		$0 ~ ENVIRON["RIG_STOP_ON"] && /FAIL/ && !/^RIG-(OK|INFO):/ { print; found = 1; exit }
 		END { exit !found }' "$1" 2>/dev/null
 }
+# x86_64's debug kernel of 7.3 sometimes takes a device interrupt in
+# identify_cpu(), long before APEI is up, that KASAN reports as a wild
+# access in handle_edge_irq() (a few boots in a hundred, under a full
+# run's load; on 7.3's code alone). Only that report, printed before
+# APEI's first line ("HEST: Table parsing ..."), gets the boot one more
+# try, said in the test's log; anything else, and the same report once
+# APEI is up, fails as it is.
+early_x86_report() {	# early_x86_report LOG
+	tr -d '\r' < "$1" | awk '
+		/HEST: Table parsing|GHES: / { exit 1 }
+		/BUG: KASAN: wild-memory-access in do_raw_spin_lock/ { found = 1; exit 0 }
+		END { exit !found }'
+}
+
+# boot.sh --early-x86-report LOG: that test alone (the rig's self-test).
+if [ "${1:-}" = --early-x86-report ]; then
+	early_x86_report "$2"
+	exit
+fi
+
 # boot.sh --failed-line REGEX LOG: that test alone (the rig's self-test).
 if [ "${1:-}" = --failed-line ]; then
 	export RIG_STOP_ON=$2
@@ -69,47 +89,60 @@ command -v "${cmd[0]}" >/dev/null || die "${cmd[0]} not found (run: make setup)"
 cmd+=(-kernel "$kernel" -initrd "$initrd" -display none -monitor none
       -serial "file:$log" -no-reboot "${extra[@]}")
 
-rm -f "$log"
-rc=0
-if [ -n "${RIG_DRIVER:-}" ]; then
-	qmp=$(mktemp -u --suffix=.qmp)
-	cmd+=(-qmp "unix:$qmp,server=on,wait=off")
-	# The console interleaves kernel messages with the guest's lines: give
-	# the guest a channel of its own for talking to the driver.
-	[ "$arch" = x86_64 ] && cmd+=(-serial "file:$log.ctl")
-	: > "$log"
-	: > "$log.ctl"
-	RIG_LOG=$log RIG_QMP=$qmp RIG_CTL=$log.ctl $RIG_DRIVER > "$log.driver" 2>&1 &
-	driver=$!
+# One boot, judged (scripts/verdict.sh): its status.
+boot_once() {
+	local c=("${cmd[@]}")
+	rm -f "$log"
+	rc=0
+	if [ -n "${RIG_DRIVER:-}" ]; then
+		qmp=$(mktemp -u --suffix=.qmp)
+		c+=(-qmp "unix:$qmp,server=on,wait=off")
+		# The console interleaves kernel messages with the guest's lines: give
+		# the guest a channel of its own for talking to the driver.
+		[ "$arch" = x86_64 ] && c+=(-serial "file:$log.ctl")
+		: > "$log"
+		: > "$log.ctl"
+		RIG_LOG=$log RIG_QMP=$qmp RIG_CTL=$log.ctl $RIG_DRIVER > "$log.driver" 2>&1 &
+		driver=$!
+	fi
+	timeout --kill-after=5 "$timeout_s" "${c[@]}" </dev/null &
+	qemu=$!
+	# RIG_STOP_ON (set by tests/expect-fail.sh): a regex naming the failure a
+	# negative control waits for. Once the console shows it on a line that
+	# reports a failure (one with "FAIL" in it: RIG-FAIL, KUnit's EXPECTATION
+	# FAILED; not a guest's RIG-OK or RIG-INFO line, which may quote the same
+	# words), the outcome is known, so the guest is stopped there instead of
+	# running on to a hang's timeout; the boot then fails, as it would have.
+	stopped=
+	if [ -n "${RIG_STOP_ON:-}" ]; then
+		while kill -0 "$qemu" 2>/dev/null; do
+			if hit=$(failed_line "$log"); then
+				echo "stopped: the console shows the failure expected: $hit"
+				stopped=1
+				kill "$qemu" 2>/dev/null || true
+				break
+			fi
+			sleep 1
+		done
+	fi
+	wait "$qemu" || rc=$?
+	# QEMU may exit 0 on SIGTERM: a stopped guest did not finish.
+	[ -n "$stopped" ] && [ "$rc" = 0 ] && rc=143
+	[ -f "$log" ] || : > "$log"
+	if [ -n "${RIG_DRIVER:-}" ]; then
+		kill "$driver" 2>/dev/null || true
+		wait "$driver" 2>/dev/null || true
+		sed 's/^/  driver: /' "$log.driver"
+		rm -f "$log.driver" "$log.ctl" "$qmp"
+	fi
+	"$RIG_TOP/scripts/verdict.sh" "$log" "$rc" "${tests[@]}"
+}
+
+boot_once && exit 0 || rc=$?
+if [ "$arch" = x86_64 ] && [ -z "${stopped:-}" ] && early_x86_report "$log"; then
+	mv "$log" "$log.first-try"
+	echo "  retried once: 7.3's early-boot KASAN report, before APEI is up ($log.first-try)"
+	boot_once
+	exit
 fi
-timeout --kill-after=5 "$timeout_s" "${cmd[@]}" </dev/null &
-qemu=$!
-# RIG_STOP_ON (set by tests/expect-fail.sh): a regex naming the failure a
-# negative control waits for. Once the console shows it on a line that
-# reports a failure (one with "FAIL" in it: RIG-FAIL, KUnit's EXPECTATION
-# FAILED; not a guest's RIG-OK or RIG-INFO line, which may quote the same
-# words), the outcome is known, so the guest is stopped there instead of
-# running on to a hang's timeout; the boot then fails, as it would have.
-stopped=
-if [ -n "${RIG_STOP_ON:-}" ]; then
-	while kill -0 "$qemu" 2>/dev/null; do
-		if hit=$(failed_line "$log"); then
-			echo "stopped: the console shows the failure expected: $hit"
-			stopped=1
-			kill "$qemu" 2>/dev/null || true
-			break
-		fi
-		sleep 1
-	done
-fi
-wait "$qemu" || rc=$?
-# QEMU may exit 0 on SIGTERM: a stopped guest did not finish.
-[ -n "$stopped" ] && [ "$rc" = 0 ] && rc=143
-[ -f "$log" ] || : > "$log"
-if [ -n "${RIG_DRIVER:-}" ]; then
-	kill "$driver" 2>/dev/null || true
-	wait "$driver" 2>/dev/null || true
-	sed 's/^/  driver: /' "$log.driver"
-	rm -f "$log.driver" "$log.ctl" "$qmp"
-fi
-"$RIG_TOP/scripts/verdict.sh" "$log" "$rc" "${tests[@]}"
+exit "$rc"

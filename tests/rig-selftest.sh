@@ -125,6 +125,17 @@ expect 0 "early stop: a KUnit expectation failed" \
 expect 1 "early stop: another test's failure" \
 	"$S/boot.sh" --failed-line 'ghes_test_bad_record: EXPECTATION FAILED' "$tmp/stop-kunit"
 
+# 5c. the one retry a boot gets: 7.3's early x86_64 KASAN report, only
+# before APEI's first line
+k='[    0.008873] BUG: KASAN: wild-memory-access in do_raw_spin_lock+0x109/0x240\r\n'
+h='[    2.442553] HEST: Table parsing has been initialized.\r\n'
+printf "$k$h" > "$tmp/early-kasan"
+printf "$h$k" > "$tmp/late-kasan"
+printf '[    0.008873] BUG: KASAN: slab-out-of-bounds in ghes_probe+0x1/0x2\r\n' > "$tmp/other-kasan"
+expect 0 "boot retry: the early KASAN report" "$S/boot.sh" --early-x86-report "$tmp/early-kasan"
+expect 1 "boot retry: the same report once APEI is up" "$S/boot.sh" --early-x86-report "$tmp/late-kasan"
+expect 1 "boot retry: another KASAN report" "$S/boot.sh" --early-x86-report "$tmp/other-kasan"
+
 # 6. checkpatch's MAINTAINERS question, answered only for covered files
 newfile() {	# newfile PATH -> a clean patch that adds PATH
 	cat <<EOP
