@@ -45,6 +45,11 @@ kvm-fatal) want=('rig-kvm: guest exit turned into an SError exit'
 		 '\[Hardware Error\]: event severity: fatal'
 		 'Kernel panic - not syncing: GHES: Fatal hardware error')
 	   never='SError Interrupt on CPU' ;;
+kvm-uc)    want=('rig-kvm: guest exit turned into an SError exit, ESR 0xbe000011'
+		 '\[Hardware Error\]: event severity: recoverable'
+		 'SError Interrupt on CPU[0-9]+, code 0x0+be000011'
+		 'Kernel panic - not syncing: Asynchronous SError Interrupt')
+	   never='Fatal hardware error' ;;
 *) die "sei-boot.sh: unknown row $row" ;;
 esac
 tr -d '\r' < "$log" | awk -v row="RIG-INFO: $prog: row $row:" -v never="$never" '
