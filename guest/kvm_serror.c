@@ -404,22 +404,10 @@ static void panic_row(const char *r)
 int main(void)
 {
 	struct sigaction sa = { 0 };
-	char cmdline[4096] = "", *r;
-	FILE *f;
-	size_t n;
+	const char *r;
 
 	rig_name = "kvm_serror";
-	f = fopen("/proc/cmdline", "r");
-	if (!f)
-		fail("/proc/cmdline: %s", strerror(errno));
-	n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
-	cmdline[n] = '\0';
-	fclose(f);
-	r = strstr(cmdline, "rig.kvm=");
-	if (!r)
-		fail("no rig.kvm= on the command line");
-	r += 8;
-	r[strcspn(r, " \n")] = '\0';
+	r = cmdline_opt("rig.kvm");
 
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO;

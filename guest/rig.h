@@ -294,6 +294,32 @@ static inline struct ghes_src *ghes_find(int notify, int nth)
 	return NULL;
 }
 
+/* ---- the kernel command line ---------------------------------------- */
+
+/* The value of "@key=" on the kernel command line; the test fails without it. */
+static inline const char *cmdline_opt(const char *key)
+{
+	static char cmdline[4096];
+	char *r;
+	FILE *f;
+	size_t n;
+
+	f = fopen("/proc/cmdline", "r");
+	if (!f)
+		fail("/proc/cmdline: %s", strerror(errno));
+	n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
+	cmdline[n] = '\0';
+	fclose(f);
+	for (r = strstr(cmdline, key); r; r = strstr(r + 1, key))
+		if ((r == cmdline || r[-1] == ' ') && r[strlen(key)] == '=')
+			break;
+	if (!r)
+		fail("no %s= on the command line", key);
+	r += strlen(key) + 1;
+	r[strcspn(r, " \n")] = '\0';
+	return r;
+}
+
 /* ---- physical addresses of our own pages --------------------------- */
 
 static inline uint64_t virt_to_phys_self(void *va)

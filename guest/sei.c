@@ -319,23 +319,10 @@ static void nosei(void)
 int main(void)
 {
 	struct sigaction sa = { 0 };
-	char cmdline[4096] = "", *r, *end;
-	FILE *f;
-	size_t n;
+	const char *r;
 
 	rig_name = "sei";
-	f = fopen("/proc/cmdline", "r");
-	if (!f)
-		fail("/proc/cmdline: %s", strerror(errno));
-	n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
-	cmdline[n] = '\0';
-	fclose(f);
-	r = strstr(cmdline, "rig.sei=");
-	if (!r)
-		fail("no rig.sei= on the command line");
-	r += 8;
-	end = r + strcspn(r, " \n");
-	*end = '\0';
+	r = cmdline_opt("rig.sei");
 
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
