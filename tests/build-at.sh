@@ -3,7 +3,8 @@
 # REV out in the test tree and build it in OUT with the debug configuration
 # every kernel of the series is tested with (configs/debug.config), or with
 # --plain without it; with --save, keep the image (and its banner) as
-# $RIG_CACHE/test/images/NAME, for the boots, since OUT moves on.
+# $RIG_CACHE/test/images/NAME, for the boots, since OUT moves on, with
+# NAME.key, what it was built from (below).
 . "$(dirname "$0")/../scripts/lib.sh"
 arch=$1 rev=$2 out=$3; shift 3
 save=
@@ -12,7 +13,6 @@ if [ "${1:-}" = --plain ]; then debug= plain=", plain,"; shift; fi
 if [ "${1:-}" = --save ]; then save=$2; shift 2; fi
 images=$RIG_CACHE/test/images
 mkdir -p "$images"
-[ -n "$save" ] && rm -f "$images/$save" "$images/$save.banner"
 git -C "$RIG_TREE" checkout -q --detach "$rev" || die "cannot check out $rev"
 # What a build without --save proves, that this tree builds warning-free
 # with this configuration and compiler, holds for as long as none of them
@@ -32,6 +32,18 @@ if [ -z "$save" ] && [ -f "$out/.rig-built/$key" ]; then
 		"($(cat "$out/.rig-built/$key")); not built again"
 	exit 77
 fi
+# The same holds for a saved image: one built from this key is the image
+# this build would make, but for its build number and time. It is kept,
+# and the boots (and the 7.3 boots remembered by tests/once.sh, which
+# name it by its key) use it.
+if [ -n "$save" ] && [ -s "$images/$save" ] && [ -s "$images/$save.banner" ] &&
+	[ "$(cat "$images/$save.key" 2>/dev/null)" = "$key" ]; then
+	echo "$arch$plain${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1):" \
+		"$images/$save was built from this tree with this configuration" \
+		"($(cat "$images/$save.banner")); not built again"
+	exit 77
+fi
+[ -n "$save" ] && rm -f "$images/$save" "$images/$save.banner" "$images/$save.key"
 echo "building $arch$plain${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1)"
 img=$("$RIG_TOP/scripts/build.sh" "$arch" $debug --tree "$RIG_TREE" --out "$out" "$@" | tail -n1)
 mkdir -p "$out/.rig-built"
@@ -39,4 +51,5 @@ date -u +"%F %T UTC" > "$out/.rig-built/$key"
 [ -n "$save" ] || exit 0
 cp "$img" "$images/$save"
 cp "$img.banner" "$images/$save.banner"
+echo "$key" > "$images/$save.key"
 echo "image: $images/$save ($(cat "$images/$save.banner"))"
