@@ -222,4 +222,16 @@ if [ -f "$RIG_TREE/Makefile" ]; then
 		no "config check: rc $rc, output: $out"
 	fi
 fi
+# 10. once.sh remembers a pass, and only a pass
+st=$tmp/once/stamp
+expect 1 "once: a failing command fails" "$T/once.sh" "$st" false
+[ ! -e "$st" ] && ok "once: a failure is not remembered" || no "once: a failure left $st"
+expect 0 "once: a passing command passes" "$T/once.sh" "$st" echo hello
+rc=0
+out=$("$T/once.sh" "$st" false 2>&1) || rc=$?
+if [ $rc = 77 ] && grep -q 'not run again' <<<"$out" && grep -q hello "$st"; then
+	ok "once: a remembered pass is skipped, and its output kept"
+else
+	no "once: rc $rc for a remembered pass, output: $out"
+fi
 exit $bad
