@@ -4,12 +4,15 @@
 # (a tree guest.sh --root puts into the initramfs): upstream's
 # external_aborts and the series' serror_to_user. The kernel's own
 # Makefile builds them, against REV's exported headers; a warning fails.
-# Built again only when REV's tree changes.
+# Built again only when what they are built from changes: tools/ and
+# what headers_install reads (the uapi headers, scripts/, the Makefiles),
+# not, say, ghes.c.
 . "$(dirname "$0")/../scripts/lib.sh"
 rev=$1 out=$2
 tests=(external_aborts serror_to_user)
 git -C "$RIG_TREE" checkout -q --detach "$rev" || die "cannot check out $rev"
-key=$(git -C "$RIG_TREE" rev-parse HEAD^{tree})
+key=$(git -C "$RIG_TREE" rev-parse HEAD:tools HEAD:include/uapi HEAD:arch/arm64/include/uapi \
+	HEAD:scripts HEAD:usr HEAD:Makefile HEAD:arch/arm64/Makefile | sha256sum | cut -c1-24)
 if [ -f "$out/.rig-built" ] && [ "$(cat "$out/.rig-built")" = "$key" ]; then
 	echo "built from this tree already: ${tests[*]}"
 	exit 0
