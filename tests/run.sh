@@ -79,17 +79,25 @@ test_cmd() {	# test_cmd NAME IMAGE -> the command, on stdout, NUL-separated
 
 # A boot of 7.3 learns nothing new while its inputs stay the same: the
 # image (named by its build key: the tree, configuration and compiler),
-# the scenario, and the rig that boots and judges it (every file of this
-# repository but the series, the mutants and the prose), QEMU, edk2, and
-# what goes into the guest from outside the rig (the KVM selftests,
-# Debian's rasdaemon). tests/once.sh runs it again only when one changes,
-# which an edit to the series does not: a warm run after one skips them,
-# each saying when it passed.
-rig_inputs=$(cd "$RIG_TOP" && git ls-files -z -- . ':!patches' ':!series' ':!tests/mutants' ':!*.md' |
+# the scenario's line and the command, the rig that boots and judges it (every
+# file of this repository but the series, the mutants, the prose, and what
+# only builds or only runs the suite), QEMU, edk2, and what goes into the
+# guest from outside the rig (the KVM selftests, Debian's rasdaemon).
+# tests/once.sh runs it again only when one changes, which an edit to the
+# series does not: a warm run after one skips them, each saying when it
+# passed.
+rig_inputs=$(cd "$RIG_TOP" && git ls-files -z -- . ':!patches' ':!series' ':!tests/mutants' \
+	':!*.md' ':!Makefile' ':!.ci' ':!.gitignore' ':!configs' ':!tests/configs' ':!tests/scenarios' \
+	':!tests/run.sh' ':!tests/lib.sh' ':!tests/rig-selftest.sh' ':!tests/docs.sh' \
+	':!tests/checkpatch.sh' ':!tests/sparse.sh' ':!tests/build-at.sh' \
+	':!tests/hooks-branch.sh' ':!scripts/build.sh' ':!scripts/series.sh' \
+	':!scripts/bench.sh' ':!scripts/demo.sh' ':!scripts/setup-host.sh' |
 	xargs -0 sha256sum | sha256sum | cut -c1-64)
 on73_key() {	# on73_key ARCH NAME IMAGE -> a hash of the boot's inputs
 	{
 		echo "$1 $2 $rig_inputs"
+		awk -F'|' -v a="$1" -v n="$2" '{ x = $1; y = $2; gsub(/[ \t]/, "", x)
+			gsub(/[ \t]/, "", y) } x == n && y == a' "$T/scenarios"
 		cat "$3.key" 2>/dev/null || echo "no image"
 		dpkg-query -W qemu-system-arm qemu-system-x86 qemu-efi-aarch64 ovmf 2>/dev/null || true
 		cat "$RIG_CACHE/guest-arm64-root/.rig-packages" 2>/dev/null || true
@@ -109,15 +117,15 @@ scenarios() {	# scenarios ARCH SERIES-IMAGE [BASE-IMAGE]
 		t_bg "boot-$arch-$name" "$T/scenario.sh" "$arch" "$name" "$img" \
 			"$T_LOGS/console-$arch-$name.log"
 		[ -n "$base" ] || continue
-		stamp=$TT/passed-on-7.3/$(on73_key "$arch" "$name" "$base")
+		inputs=$(on73_key "$arch" "$name" "$base")
 		case "$on73" in
 		pass|pass\ always)
 			[ -n "$full" ] || [ "$on73" = "pass always" ] || continue
-			t_bg "boot-$arch-$name-on-7.3" "$T/once.sh" "$stamp" \
+			t_bg "boot-$arch-$name-on-7.3" "$T/once.sh" "$TT/passed-on-7.3" "$inputs" \
 				"$T/scenario.sh" "$arch" "$name" "$base" \
 				"$T_LOGS/console-$arch-$name-on-7.3.log" ;;
 		fail\ *) re=${on73#fail }
-			t_bg "boot-$arch-$name-fails-on-7.3" "$T/once.sh" "$stamp" \
+			t_bg "boot-$arch-$name-fails-on-7.3" "$T/once.sh" "$TT/passed-on-7.3" "$inputs" \
 				"$T/expect-fail.sh" "$re" "$T/scenario.sh" "$arch" "$name" "$base" \
 				"$T_LOGS/console-$arch-$name-on-7.3.log" ;;
 		*)	die "scenario $name ($arch): on 7.3 is '$on73'" ;;
@@ -172,7 +180,10 @@ fixmap_commit() {	# fixmap_commit ARCH
 	done
 }
 
-for arch in arm64 x86_64; do
+# builds ARCH: 7.3 (arm64), every patch that changes a file ARCH
+# compiles, the series and its variants, the mutants.
+builds() {
+	local arch=$1 A B with73= split dir plain i c n
 	# Two build directories per architecture, so that no run walks a
 	# directory back and forth across the fixmap change (a near-full
 	# rebuild each way): $A builds 7.3 and the patches before that change,
@@ -186,10 +197,8 @@ for arch in arm64 x86_64; do
 	# 7.3's warnings) is in --full only: a cold run cannot afford it, and
 	# the x86_64 scenarios are shown to fail on the mutants every run.
 	A=$TT/build-$arch-7.3 B=$TT/build-$arch
-	with73=
 	[ "$arch" = arm64 ] || [ -n "$full" ] && with73=1
 	split=$(fixmap_commit "$arch")
-	t_phase "$arch: builds: 7.3, every patch, the series, its variants"
 	if [ -n "$with73" ]; then
 		t_run "build-$arch-base" "$T/build-at.sh" "$arch" base-hooks "$A" --plain --save "base-$arch"
 		t_run "sparse-$arch-at-base" "$T/sparse.sh" "$arch" base "$A" --plain
@@ -213,18 +222,22 @@ for arch in arm64 x86_64; do
 		t_run build-arm64-kvm-selftests "$T/kvm-selftests.sh" series "$TT/kselftest-arm64"
 	fi
 	mutant_builds "$arch"
+}
 
-	# Every boot of ARCH, side by side (t_bg): the series, 7.3, the series
-	# without SEI, the mutants. x86_64 one per CPU: with one more, its
-	# debug kernel twice took a device interrupt in identify_cpu(), before
-	# ACPI is up, that KASAN reported as a wild access in handle_edge_irq()
-	# (7.3's code, the boots' timing); its boots are a minute either way.
-	t_phase "$arch: boots: the series, 7.3, the mutants"
+# boots ARCH: every boot of ARCH, side by side (t_bg): the series, 7.3,
+# the series without SEI, the mutants. arm64 one more than the CPUs;
+# x86_64 one per CPU: with one more, its debug kernel twice took a device
+# interrupt in identify_cpu(), before ACPI is up, that KASAN reported as a
+# wild access in handle_edge_irq() (7.3's code, the boots' timing); its
+# boots are a minute either way.
+boots() {
+	local arch=$1 base=
 	T_JOBS=$(($(nproc) + 1))
 	[ "$arch" = x86_64 ] && T_JOBS=$(nproc)
+	[ "$arch" = arm64 ] || [ -n "$full" ] && base=$IMG/base-$arch
 	t_bg "kunit-ghes-$arch" "$T/kunit-boot.sh" "$arch" "$IMG/series-$arch" \
 		"$T_LOGS/console-$arch-kunit.log"
-	scenarios "$arch" "$IMG/series-$arch" "${with73:+$IMG/base-$arch}"
+	scenarios "$arch" "$IMG/series-$arch" "$base"
 	if [ "$arch" = arm64 ]; then
 		t_bg boot-arm64-sei-nosei "$T/scenario.sh" arm64 sei-nosei \
 			"$IMG/series-nosei-arm64" "$T_LOGS/console-arm64-sei-nosei.log"
@@ -234,16 +247,46 @@ for arch in arm64 x86_64; do
 			"$T_LOGS/console-arm64-sei-live-nosei.log"
 	fi
 	mutant_tests "$arch"
-	t_wait
+}
 
-	[ -n "$full" ] || continue
-	t_phase "$arch: the configurations the bots build"
+# bots ARCH (--full): the final series in the configurations the bots build.
+bots() {
+	local arch=$1 cfg
 	for cfg in no-ghes no-kunit; do
-		t_run "build-$arch-series-$cfg" "$T/build-at.sh" "$arch" series "$B" \
+		t_run "build-$arch-series-$cfg" "$T/build-at.sh" "$arch" series "$TT/build-$arch" \
 			--config "$T/configs/$cfg.config"
 	done
-	[ "$arch" = arm64 ] && t_run build-arm64-series-no-acpi "$T/build-at.sh" arm64 series "$B" \
-		--config "$T/configs/no-acpi.config"
-done
+	[ "$arch" = arm64 ] && t_run build-arm64-series-no-acpi "$T/build-at.sh" arm64 series \
+		"$TT/build-arm64" --config "$T/configs/no-acpi.config"
+	return 0
+}
+
+# arm64's boots run while x86_64 builds: a per-patch build is mostly one
+# link, on one CPU, and a boot's guest often sleeps, so either leaves a
+# CPU the other can use (a warm run: 2.5 minutes of x86_64 builds inside
+# 3.5 of arm64 boots). The builds run at a lower priority, so that the
+# boots, which have bounds, go as fast as they did alone; the tree they
+# check out is not read by the boots (kunit-boot.sh reads the KUnit
+# parser from it, which no patch changes).
+t_phase "arm64: builds: 7.3, every patch, the series, its variants"
+builds arm64
+t_phase "x86_64: builds (arm64's boots start meanwhile: the series, 7.3, the mutants)"
+t_batch boots arm64
+renice -n 10 -p $$ >/dev/null
+builds x86_64
+renice -n 0 -p $$ >/dev/null 2>&1 || true
+t_phase "arm64: the boots still running"
+t_wait
+if [ -n "$full" ]; then
+	t_phase "arm64: the configurations the bots build"
+	bots arm64
+fi
+t_phase "x86_64: boots: the series, 7.3, the mutants"
+boots x86_64
+t_wait
+if [ -n "$full" ]; then
+	t_phase "x86_64: the configurations the bots build"
+	bots x86_64
+fi
 
 t_summary
