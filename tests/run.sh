@@ -270,12 +270,12 @@ bots() {
 # parser from it, which no patch changes).
 t_phase "arm64: builds: 7.3, every patch, the series, its variants"
 builds arm64
-t_phase "x86_64: builds (arm64's boots start meanwhile: the series, 7.3, the mutants)"
+t_phase "x86_64: builds; arm64: boots, meanwhile"
 t_batch boots arm64
 renice -n 10 -p $$ >/dev/null
 builds x86_64
 renice -n 0 -p $$ >/dev/null 2>&1 || true
-t_phase "arm64: the boots still running"
+t_phase "arm64: boots, the rest"
 t_wait
 if [ -n "$full" ]; then
 	t_phase "arm64: the configurations the bots build"
