@@ -79,7 +79,7 @@ test_cmd() {	# test_cmd NAME IMAGE -> the command, on stdout, NUL-separated
 
 # A boot of 7.3 learns nothing new while its inputs stay the same: the
 # image (named by its build key: the tree, configuration and compiler),
-# the scenario's line and the command, the rig that boots and judges it (every
+# the scenario's line, its guest program and the command, the rig that boots and judges it (every
 # file of this repository but the series, the mutants, the prose, and what
 # only builds or only runs the suite), QEMU, edk2, and what goes into the
 # guest from outside the rig (the KVM selftests, Debian's rasdaemon).
@@ -88,6 +88,7 @@ test_cmd() {	# test_cmd NAME IMAGE -> the command, on stdout, NUL-separated
 # passed.
 rig_inputs=$(cd "$RIG_TOP" && git ls-files -z -- . ':!patches' ':!series' ':!tests/mutants' \
 	':!*.md' ':!Makefile' ':!.ci' ':!.gitignore' ':!configs' ':!tests/configs' ':!tests/scenarios' \
+	':!guest/*.c' \
 	':!tests/run.sh' ':!tests/lib.sh' ':!tests/rig-selftest.sh' ':!tests/docs.sh' \
 	':!tests/checkpatch.sh' ':!tests/sparse.sh' ':!tests/build-at.sh' \
 	':!tests/hooks-branch.sh' ':!scripts/build.sh' ':!scripts/series.sh' \
@@ -98,6 +99,9 @@ on73_key() {	# on73_key ARCH NAME IMAGE -> a hash of the boot's inputs
 		echo "$1 $2 $rig_inputs"
 		awk -F'|' -v a="$1" -v n="$2" '{ x = $1; y = $2; gsub(/[ \t]/, "", x)
 			gsub(/[ \t]/, "", y) } x == n && y == a' "$T/scenarios"
+		prog=$("$T/scenario.sh" --field "$1" "$2" 3)
+		prog=${prog%%:*}
+		cat "$RIG_TOP/guest/init.c" "$RIG_TOP/guest/$prog.c"
 		cat "$3.key" 2>/dev/null || echo "no image"
 		dpkg-query -W qemu-system-arm qemu-system-x86 qemu-efi-aarch64 ovmf 2>/dev/null || true
 		cat "$RIG_CACHE/guest-arm64-root/.rig-packages" 2>/dev/null || true
