@@ -39,10 +39,7 @@ t_run() {
 # boots, each mostly one busy vCPU thread, and idle while its guest sleeps
 # or waits for a timer; never kernel builds, which use every CPU). t_wait
 # waits for them all and reports them in the order they were started.
-# The names started are kept in a file, so that a batch of t_bg started
-# from a background subshell (t_batch) is reported too.
-T_BG_LIST=$T_LOGS/.started
-: > "$T_BG_LIST"
+T_BG=()
 T_JOBS=$(nproc)
 t_bg() {
 	local name=$1; shift
@@ -53,24 +50,17 @@ t_bg() {
 		"$@" >"$T_LOGS/$name.log" 2>&1 || rc=$?
 		echo "$rc $((SECONDS - start))" > "$T_LOGS/$name.rc"
 	) &
-	echo "$name" >> "$T_BG_LIST"
+	T_BG+=("$name")
 }
 
 t_wait() {
 	local name rc secs
 	wait
-	while IFS= read -r name; do
+	for name in "${T_BG[@]}"; do
 		read -r rc secs < "$T_LOGS/$name.rc" 2>/dev/null || { rc=1 secs=0; }
 		t_count "$name" "$rc" "$secs"
-	done < "$T_BG_LIST"
-	: > "$T_BG_LIST"
-}
-
-# t_batch COMMAND...: run COMMAND, a function that starts tests with t_bg,
-# in the background, and go on (the boots of one architecture while the
-# next one builds); t_wait waits for its tests too and reports them.
-t_batch() {
-	( "$@"; wait ) &
+	done
+	T_BG=()
 }
 
 # Did test NAME pass (it ran, and is not among the failures)?

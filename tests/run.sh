@@ -265,32 +265,15 @@ bots() {
 	return 0
 }
 
-# arm64's boots run while x86_64 builds: a per-patch build is mostly one
-# link, on one CPU, and a boot's guest often sleeps, so either leaves a
-# CPU the other can use (a warm run: 2.5 minutes of x86_64 builds inside
-# 3.5 of arm64 boots). The builds run at a lower priority, so that the
-# boots, which have bounds, go as fast as they did alone; the tree they
-# check out is not read by the boots (kunit-boot.sh reads the KUnit
-# parser from it, which no patch changes).
-t_phase "arm64: builds: 7.3, every patch, the series, its variants"
-builds arm64
-t_phase "x86_64: builds; arm64: boots, meanwhile"
-t_batch boots arm64
-renice -n 10 -p $$ >/dev/null
-builds x86_64
-renice -n 0 -p $$ >/dev/null 2>&1 || true
-t_phase "arm64: boots, the rest"
-t_wait
-if [ -n "$full" ]; then
-	t_phase "arm64: the configurations the bots build"
-	bots arm64
-fi
-t_phase "x86_64: boots: the series, 7.3, the mutants"
-boots x86_64
-t_wait
-if [ -n "$full" ]; then
-	t_phase "x86_64: the configurations the bots build"
-	bots x86_64
-fi
+for arch in arm64 x86_64; do
+	t_phase "$arch: builds: 7.3, every patch, the series, its variants"
+	builds "$arch"
+	t_phase "$arch: boots: the series, 7.3, the mutants"
+	boots "$arch"
+	t_wait
+	[ -n "$full" ] || continue
+	t_phase "$arch: the configurations the bots build"
+	bots "$arch"
+done
 
 t_summary
