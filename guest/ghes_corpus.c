@@ -241,7 +241,6 @@ static void b_arm_err_255(struct rec *r)	{ arm_section(r, 255, 32, 1, 0, 0, 72);
 static void b_arm_err_0(struct rec *r)		{ arm_section(r, 0, 32, 1, 0, 0, 72); }
 static void b_arm_err_len_0(struct rec *r)	{ arm_section(r, 3, 0, 1, 0, 0, 72); }
 static void b_arm_err_len_255(struct rec *r)	{ arm_section(r, 2, 255, 1, 0, 0, 72); }
-static void b_arm_ctx_huge(struct rec *r)	{ arm_section(r, 1, 32, 1, 1, 0xfffffff0, 80); }
 static void b_arm_seclen_0(struct rec *r)	{ arm_section(r, 1, 32, 1, 0, 0, 0); }
 static void b_arm_seclen_huge(struct rec *r)	{ arm_section(r, 1, 32, 1, 0, 0, 0xffffffff); }
 static void b_arm_short(struct rec *r)		{ one_section(r, guid_proc_arm, 8, 0x01); }
@@ -259,7 +258,11 @@ static void b_generic_all_ones(struct rec *r)	{ one_section(r, guid_proc_generic
  *  - a memory section of 16 bytes: ghes_do_proc() hands it to
  *    memory_failure() and ghes_edac without checking its length, so the
  *    physical address is read past the section, from what the previous
- *    record left in the copy (the previous case's page reported again).
+ *    record left in the copy (the previous case's page reported again);
+ *  - an Arm processor section whose context information claims 0xfffffff0
+ *    bytes: the kernel hung, printing nothing more, once in four runs, on
+ *    the polled source, when ghes_print_estatus() was not rate-limited
+ *    and printed the section (cper_print_proc_arm() walks the context).
  */
 static const struct bad cases[] = {
 	{ "status-zero",		.p = { { EST_STATUS, 4, 0 } } },
@@ -312,7 +315,6 @@ static const struct bad cases[] = {
 	{ "arm-0-error-infos",		.build = b_arm_err_0 },
 	{ "arm-error-info-length-0",	.build = b_arm_err_len_0 },
 	{ "arm-error-info-length-255",	.build = b_arm_err_len_255 },
-	{ "arm-context-size-huge",	.build = b_arm_ctx_huge },
 	{ "arm-section-length-0",	.build = b_arm_seclen_0 },
 	{ "arm-section-length-max",	.build = b_arm_seclen_huge },
 	{ "arm-section-8-bytes",	.build = b_arm_short },
