@@ -95,10 +95,10 @@ static void serror_el1(uint64_t iss)
 /*
  * The SError at EL0, on our own dc zva. If the kernel zeroes a page with
  * its own dc zva first (an interrupt or a fault between the arming and
- * ours), or an interrupt is pending when ours traps (the CPU would take
- * it first, and the vSError in the kernel's interrupt entry), the
- * injector drops the SError and "restore" fails with EAGAIN: arm again,
- * a few times at most.
+ * ours), the injector drops the SError and "restore" fails with EAGAIN:
+ * arm again, a few times at most. An interrupt pending when ours traps
+ * cannot take the SError's place: EL2 returns here with IRQ and FIQ
+ * masked until "restore".
  */
 static void serror_el0(uint64_t iss)
 {
