@@ -296,8 +296,8 @@ static inline struct ghes_src *ghes_find(int notify, int nth)
 
 /* ---- the kernel command line ---------------------------------------- */
 
-/* The value of "@key=" on the kernel command line; the test fails without it. */
-static inline const char *cmdline_opt(const char *key)
+/* The value of "@key=" on the kernel command line, or NULL. */
+static inline const char *cmdline_find(const char *key)
 {
 	static char cmdline[4096];
 	char *r;
@@ -314,10 +314,20 @@ static inline const char *cmdline_opt(const char *key)
 		if ((r == cmdline || r[-1] == ' ') && r[strlen(key)] == '=')
 			break;
 	if (!r)
-		fail("no %s= on the command line", key);
+		return NULL;
 	r += strlen(key) + 1;
 	r[strcspn(r, " \n")] = '\0';
 	return r;
+}
+
+/* The value of "@key=" on the kernel command line; the test fails without it. */
+static inline const char *cmdline_opt(const char *key)
+{
+	const char *v = cmdline_find(key);
+
+	if (!v)
+		fail("no %s= on the command line", key);
+	return v;
 }
 
 /* ---- physical addresses of our own pages --------------------------- */
