@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Build a rig kernel.
-#   build.sh ARCH [--debug] [--config FRAG]... [--tree DIR] [--out DIR]
-#            [--sparse FILES...]
+#   build.sh ARCH [--debug] [--link-only] [--config FRAG]... [--tree DIR]
+#            [--out DIR] [--sparse FILES...]
+# --link-only builds and links vmlinux, warning-free, and stops there: no
+# boot image (arm64's objcopy, x86_64's compressed bzImage), no banner;
+# for builds that only prove that a tree builds.
 # ARCH is arm64 or x86_64. The .config is allnoconfig plus
 # configs/common.config, configs/ARCH.config, configs/series.config and
 # configs/series-ARCH.config (options the series adds), configs/debug.config
@@ -12,6 +15,7 @@
 
 arch=${1:-}; shift || true
 debug=
+linkonly=
 tree=$RIG_TREE
 out=
 sparse=()
@@ -19,6 +23,7 @@ extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--debug) debug=1 ;;
+	--link-only) linkonly=1 ;;
 	--config) extra+=("$2"); shift ;;
 	--tree) tree=$2; shift ;;
 	--out) out=$2; shift ;;
@@ -112,6 +117,7 @@ fi
 log=$out/build.log
 # A failed build must not leave the previous image to be booted.
 rm -f "$out/$img" "$out/$img.banner"
+[ -n "$linkonly" ] && target=vmlinux
 if ! "${MK[@]}" "$target" >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -n 20 >&2
 	die "$arch${debug:+ debug} build failed in $tree (log: $log)"
@@ -119,6 +125,11 @@ fi
 # Compiler warnings are errors for the rig: report them.
 if grep -E 'warning:' "$log" >&2; then
 	die "$arch${debug:+ debug} build produced warnings (log: $log)"
+fi
+if [ -n "$linkonly" ]; then
+	say "built and linked $arch${debug:+ debug}: $out/vmlinux"
+	echo "$out/vmlinux"
+	exit 0
 fi
 rel=$("${MK[@]}" kernelrelease)
 echo "$rel" > "$out/kernelrelease"

@@ -45,7 +45,10 @@ if [ -n "$save" ] && [ -s "$images/$save" ] && [ -s "$images/$save.banner" ] &&
 fi
 [ -n "$save" ] && rm -f "$images/$save" "$images/$save.banner" "$images/$save.key"
 echo "building $arch$plain${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1)"
-img=$("$RIG_TOP/scripts/build.sh" "$arch" $debug --tree "$RIG_TREE" --out "$out" "$@" | tail -n1)
+# A build that only proves a tree builds stops at vmlinux.
+link=--link-only
+[ -n "$save" ] && link=
+img=$("$RIG_TOP/scripts/build.sh" "$arch" $debug $link --tree "$RIG_TREE" --out "$out" "$@" | tail -n1)
 mkdir -p "$out/.rig-built"
 date -u +"%F %T UTC" > "$out/.rig-built/$key"
 [ -n "$save" ] || exit 0
