@@ -40,16 +40,11 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
-#include <setjmp.h>
-#include <signal.h>
+#define RIG_SEA
 #include "rig.h"
 
-#define UNASSIGNED_PA	0x09100000ULL
 #define BLK_MAX		1024
 
-static sigjmp_buf jb;
-static volatile int armed, nsig;
-static volatile void *trig;
 static int kmsg_fd;
 
 /*
@@ -79,24 +74,6 @@ static void *watchdog(void *arg)
 		}
 	}
 	return NULL;
-}
-
-static void on_sigbus(int sig, siginfo_t *si, void *uc)
-{
-	(void)sig; (void)si; (void)uc;
-	nsig++;
-	if (armed) {
-		armed = 0;
-		siglongjmp(jb, 1);
-	}
-}
-
-static void sea(void)
-{
-	armed = 1;
-	if (!sigsetjmp(jb, 1))
-		(void)rd32(trig);
-	armed = 0;
 }
 
 /* ---- the records --------------------------------------------------- */
@@ -582,7 +559,6 @@ static void run_source(struct src *s)
 
 int main(void)
 {
-	struct sigaction sa = { 0 };
 	struct src sea_src, poll_src;
 	struct ghes_src *g;
 	pthread_t wd;
@@ -604,10 +580,7 @@ int main(void)
 		fail("no polled GHESv2 source in the HEST");
 	src_setup(&poll_src, g, "polled");
 
-	sa.sa_sigaction = on_sigbus;
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-	sigaction(SIGBUS, &sa, NULL);
-	trig = devmem_map(UNASSIGNED_PA, 4);
+	sea_setup();
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kmsg_fd < 0 || lseek(kmsg_fd, 0, SEEK_END) < 0)
 		fail("/dev/kmsg: %s", strerror(errno));

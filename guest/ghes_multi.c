@@ -20,28 +20,13 @@
  * SEA (a load from an unassigned address), the kernel's poll timer and
  * everything the kernel does. Simulated: firmware's writes.
  */
-#include <setjmp.h>
-#include <signal.h>
 #include <time.h>
+#define RIG_SEA
 #include "rig.h"
 
-#define UNASSIGNED_PA	0x09100000ULL
 #define NR_SEA		64
 #define NR_AT_ONCE	8
 
-static sigjmp_buf jb;
-static volatile int armed, nsig;
-static volatile void *trig;
-
-static void on_sigbus(int sig, siginfo_t *si, void *uc)
-{
-	(void)sig; (void)si; (void)uc;
-	nsig++;
-	if (armed) {
-		armed = 0;
-		siglongjmp(jb, 1);
-	}
-}
 
 struct inj {
 	struct ghes_src *g;
@@ -83,14 +68,6 @@ static void check_done(struct inj *in, const char *step)
 		     (unsigned long long)in->g->ack_write);
 }
 
-static void sea(void)
-{
-	armed = 1;
-	if (!sigsetjmp(jb, 1))
-		(void)rd32(trig);
-	armed = 0;
-}
-
 /* The last polled source of a HEST source type. */
 static struct ghes_src *polled(int type, const char *name)
 {
@@ -119,7 +96,6 @@ static void wait_polled(struct inj *in)
 int main(void)
 {
 	static const int at_once[NR_AT_ONCE] = { 3, 11, 17, 29, 36, 42, 55, 63 };
-	struct sigaction sa = { 0 };
 	struct inj more[NR_AT_ONCE];
 	struct ghes_src *g;
 	char *log;
@@ -137,10 +113,7 @@ int main(void)
 	setup(&inj[ninj++], polled(HEST_TYPE_GHES_V2, "GHESv2"));
 	setup(&inj[ninj++], polled(HEST_TYPE_GHES, "GHES v1"));
 
-	sa.sa_sigaction = on_sigbus;
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-	sigaction(SIGBUS, &sa, NULL);
-	trig = devmem_map(UNASSIGNED_PA, 4);
+	sea_setup();
 
 	/* 1. every SEA source in turn */
 	for (i = 0; i < NR_SEA; i++) {
@@ -182,7 +155,7 @@ int main(void)
 	n = count_substr(log, "Failed to read error status block");
 	if (n)
 		fail("kernel could not read %d error status block(s)", n);
-	info("%d records, each reported once (%d SIGBUS seen)", ninj + NR_AT_ONCE, nsig);
+	info("%d records, each reported once (%d SIGBUS seen)", ninj + NR_AT_ONCE, nsigbus);
 	pass();
 	return 0;
 }

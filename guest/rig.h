@@ -609,4 +609,49 @@ proc_cmd(const char *file, const char *fmt, ...)
 
 #define hold_cmd(...)	proc_cmd("/proc/rig_hold", __VA_ARGS__)
 
+/* ---- a real SEA (arm64 programs that define RIG_SEA) ---------------- */
+
+#if defined(RIG_SEA) && !defined(__x86_64__)
+#include <setjmp.h>
+#include <signal.h>
+
+/* An address in QEMU virt's map that nothing answers: a load from it is
+ * an SEA, which the rig's HEST lets firmware-first GHES sources claim. */
+#define UNASSIGNED_PA	0x09100000ULL
+
+static sigjmp_buf sea_jb;
+static volatile int sea_armed, nsigbus;
+static volatile void *sea_trig;
+
+/* Every SIGBUS is counted; one that ends sea()'s load returns from it. */
+static void sea_on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig; (void)si; (void)uc;
+	nsigbus++;
+	if (sea_armed) {
+		sea_armed = 0;
+		siglongjmp(sea_jb, 1);
+	}
+}
+
+static inline void sea_setup(void)
+{
+	struct sigaction sa = { 0 };
+
+	sa.sa_sigaction = sea_on_sigbus;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGBUS, &sa, NULL);
+	sea_trig = devmem_map(UNASSIGNED_PA, 4);
+}
+
+/* Take an SEA on this CPU: the load, then whatever the kernel did. */
+static inline void sea(void)
+{
+	sea_armed = 1;
+	if (!sigsetjmp(sea_jb, 1))
+		(void)rd32(sea_trig);
+	sea_armed = 0;
+}
+#endif
+
 #endif
