@@ -183,6 +183,7 @@ static inline void pin_cpu(int cpu)
 struct ghes_src {
 	int type;		/* 9 or 10 */
 	int source_id;
+	int enabled;
 	int notify;
 	uint32_t block_len;
 	uint64_t esa;		/* error status address register */
@@ -271,6 +272,7 @@ static inline void hest_load(void)
 			memset(g, 0, sizeof(*g));
 			g->type = type;
 			g->source_id = get16(t + off + 2);
+			g->enabled = t[off + 7];
 			g->esa = get64(t + off + 24);
 			g->notify = t[off + 32];
 			g->block_len = get32(t + off + 60);

@@ -2,7 +2,7 @@
 """Make a HEST (iasl data-table source) and the register image firmware
 would leave in memory for it.
 
-  mkhest.py OUTDIR [--sea N] [--nmi M] [--sei K] [--base ADDR]
+  mkhest.py OUTDIR [--sea N] [--nmi M] [--sei K] [--bad KIND,...] [--base ADDR]
 
 Sources, in this order of ids: N GHESv2 notified by SEA (arm64), M GHESv2
 notified by NMI (x86), K GHESv2 notified by SEI (arm64), one GHESv2
@@ -15,6 +15,11 @@ its memory map):
   ADDR + 16*k + 8   read-ack register of source k (64-bit; v2 only)
   ADDR + 0x10000 + k*0x600   error status block of source k (1024 bytes;
                     the 0x600 stride makes some blocks straddle a page)
+
+--bad adds, after those, one polled GHESv2 source per KIND that firmware
+got wrong: "small" (an error status block length of 8, less than its
+header), "huge" (0xffffffff), "notify" (notification type 0x1f, which no
+ACPI version defines), "disabled" (Enabled 0), "dup" (source id 0 again).
 
 Writes OUTDIR/hest.asl, OUTDIR/regs.bin (the register page, to preload at
 ADDR) and OUTDIR/layout.txt (one line per source, for the guest).
@@ -39,12 +44,12 @@ def gas(name, addr):
 """
 
 
-def ghes(v2, sid, notify, poll_ms, esa, ack):
+def ghes(v2, sid, notify, poll_ms, esa, ack, blen=BLOCK_LEN, enabled=1):
     t = f"""[0002] Subtable Type : {'000A' if v2 else '0009'}
 [0002] Source Id : {sid:04X}
 [0002] Related Source Id : FFFF
 [0001] Reserved : 00
-[0001] Enabled : 01
+[0001] Enabled : {enabled:02X}
 [0004] Records To Preallocate : 00000001
 [0004] Max Sections Per Record : 00000001
 [0004] Max Raw Data Length : 00001000
@@ -60,7 +65,7 @@ def ghes(v2, sid, notify, poll_ms, esa, ack):
 [0004] Polling Threshold Window : 00000000
 [0004] Error Threshold Value : 00000000
 [0004] Error Threshold Window : 00000000
-[0004] Error Status Block Length : {BLOCK_LEN:08X}
+[0004] Error Status Block Length : {blen:08X}
 """
     if v2:
         t += gas("Read Ack Register", ack)
@@ -76,23 +81,36 @@ def main():
     ap.add_argument("--sea", type=int, default=64)
     ap.add_argument("--nmi", type=int, default=0)
     ap.add_argument("--sei", type=int, default=0)
+    ap.add_argument("--bad", default="")
     ap.add_argument("--base", type=lambda s: int(s, 0), default=0xC0000000)
     a = ap.parse_args()
 
-    # (v2, notify type, poll interval)
-    srcs = ([(True, 8, 0)] * a.sea + [(True, 4, 0)] * a.nmi +
-            [(True, 9, 0)] * a.sei +
-            [(True, 0, POLL_MS), (False, 0, POLL_MS)])
+    # (v2, notify type, poll interval, source id or None, block length,
+    # enabled)
+    ok = (None, BLOCK_LEN, 1)
+    srcs = ([(True, 8, 0) + ok] * a.sea + [(True, 4, 0) + ok] * a.nmi +
+            [(True, 9, 0) + ok] * a.sei +
+            [(True, 0, POLL_MS) + ok, (False, 0, POLL_MS) + ok])
+    bad = {
+        "small": (True, 0, POLL_MS, None, 8, 1),
+        "huge": (True, 0, POLL_MS, None, 0xFFFFFFFF, 1),
+        "notify": (True, 0x1F, POLL_MS, None, BLOCK_LEN, 1),
+        "disabled": (True, 0, POLL_MS, None, BLOCK_LEN, 0),
+        "dup": (True, 0, POLL_MS, 0, BLOCK_LEN, 1),
+    }
+    for kind in filter(None, a.bad.split(",")):
+        srcs.append(bad[kind])
     assert 16 * len(srcs) <= BLOCK_OFF
 
     body = ""
     regs = bytearray(16 * len(srcs))
     layout = []
-    for k, (v2, notify, poll) in enumerate(srcs):
+    for k, (v2, notify, poll, sid, blen, enabled) in enumerate(srcs):
         esa = a.base + 16 * k
         ack = a.base + 16 * k + 8
         blk = a.base + BLOCK_OFF + k * BLOCK_STRIDE
-        body += ghes(v2, k, notify, poll, esa, ack if v2 else 0)
+        body += ghes(v2, k if sid is None else sid, notify, poll, esa,
+                     ack if v2 else 0, blen, enabled)
         struct.pack_into("<QQ", regs, 16 * k, blk, 1 if v2 else 0)
         layout.append(f"{k} {'v2' if v2 else 'v1'} {notify} {esa:#x} "
                       f"{ack if v2 else 0:#x} {blk:#x} {BLOCK_LEN}")

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+// rig-arch: arm64
+/*
+ * Bad firmware input in the HEST itself: sources that firmware described
+ * wrongly (tests/hest/mkhest.py --bad), next to good ones.
+ *
+ * With "--bad small,huge,notify,disabled" (scenario hest-bad), for each
+ * GHES source of the HEST, as this program reads it from sysfs:
+ *  - an error status block length shorter than the block's header: the
+ *    kernel refuses the source at probe, with a line naming it, and never
+ *    reads its block;
+ *  - a length of 0xffffffff: a line naming the source, the length capped,
+ *    and the source works;
+ *  - a notification type no ACPI version defines: refused, with a line
+ *    naming it;
+ *  - Enabled 0: no line needed, and the block is never read;
+ *  - every other source (the SEA one, the polled GHESv2 and GHES v1):
+ *    works.
+ * "Works": a record firmware posts is taken (block cleared, read-ack
+ * written), through a real SEA or the poll timer, and its page goes
+ * through memory_failure() exactly once. "Never read": a record posted
+ * there is still there after two seconds, and its page never reaches
+ * memory_failure().
+ *
+ * With "--bad dup" (scenario hest-dup), two sources share id 0: the kernel
+ * names the id, registers no GHES source at all (7.3's rule, which the
+ * series keeps), and nothing reads any block.
+ *
+ * Real: the HEST, as the kernel's table upgrade installs it, the probe,
+ * the SEA, the poll timer. Simulated: firmware's writes.
+ */
+#define _GNU_SOURCE
+#define RIG_SEA
+#include <dirent.h>
+#include "rig.h"
+
+#define GHES_HDR_LEN	20	/* struct acpi_hest_generic_status */
+#define ESTATUS_MAX	0x10000	/* GHES_ESTATUS_MAX_SIZE */
+#define NOTIFY_MAX	11	/* ACPI 6.5: software delegated exception */
+
+struct post {
+	struct ghes_src *g;
+	volatile void *blk, *ack;
+	uint64_t pa;
+};
+
+static void post(struct post *p, struct ghes_src *g)
+{
+	p->g = g;
+	p->blk = devmem_map(rd64(devmem_map(g->esa, 8)), 1024);
+	p->ack = g->ack ? devmem_map(g->ack, 8) : NULL;
+	p->pa = virt_to_phys_self(own_page());
+	fw_post_mem_error(p->blk, p->ack, p->pa);
+	if (g->notify == NOTIFY_SEA)
+		sea();
+}
+
+static int taken(struct post *p, int ms)
+{
+	int waited;
+
+	for (waited = 0; rd32(p->blk) && waited < ms; waited += 10)
+		msleep(10);
+	return !rd32(p->blk) && (!p->ack || rd64(p->ack) == p->g->ack_write);
+}
+
+static void want_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void want_line(const char *fmt, ...)
+{
+	char line[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (count_log(line) < 1)
+		fail("the kernel did not say: %s", line);
+	info("the kernel said: %s", line);
+}
+
+static int ghes_devices(void)
+{
+	struct dirent *e;
+	DIR *d = opendir("/sys/bus/platform/devices");
+	int n = 0;
+
+	if (!d)
+		fail("/sys/bus/platform/devices: %s", strerror(errno));
+	while ((e = readdir(d)))
+		n += !strncmp(e->d_name, "GHES.", 5);
+	closedir(d);
+	return n;
+}
+
+static int dup_id(void)
+{
+	int i, j;
+
+	for (i = 0; i < nr_ghes_srcs; i++)
+		for (j = i + 1; j < nr_ghes_srcs; j++)
+			if (ghes_srcs[i].source_id == ghes_srcs[j].source_id)
+				return ghes_srcs[i].source_id;
+	return -1;
+}
+
+static void never_read(struct post *p, const char *why)
+{
+	if (taken(p, 2000))
+		fail("source %d (%s): its record was taken", p->g->source_id, why);
+	if (mf_reports(p->pa, 0))
+		fail("source %d (%s): its page went through memory_failure()",
+		     p->g->source_id, why);
+	info("source %d (%s): its block was never read", p->g->source_id, why);
+	wr32(p->blk, 0);	/* firmware gives up on it */
+}
+
+static void works(struct post *p, const char *what)
+{
+	int n;
+
+	if (!taken(p, 3000))
+		fail("source %d (%s): its record was not taken: block_status 0x%x",
+		     p->g->source_id, what, rd32(p->blk));
+	n = mf_reports(p->pa, 5000);
+	if (n != 1)
+		fail("source %d (%s): its page went through memory_failure() %d times, want 1",
+		     p->g->source_id, what, n);
+	info("source %d (%s): record taken and reported once", p->g->source_id, what);
+}
+
+int main(void)
+{
+	struct post p[16];
+	int i, id, good = 0, bad = 0;
+
+	rig_name = "hest_bad";
+	pin_cpu(0);
+	hest_load();
+	sea_setup();
+	if (nr_ghes_srcs > 16)
+		fail("%d GHES sources, this program handles 16", nr_ghes_srcs);
+
+	id = dup_id();
+	if (id >= 0) {
+		want_line("Duplicated hardware error source ID: %d.", id);
+		if (ghes_devices())
+			fail("%d GHES devices registered, want none", ghes_devices());
+		for (i = 0; i < nr_ghes_srcs; i++) {
+			post(&p[i], &ghes_srcs[i]);
+			never_read(&p[i], "GHES not registered");
+		}
+		info("duplicate id %d: no GHES source registered, no block read", id);
+		pass();
+		return 0;
+	}
+
+	for (i = 0; i < nr_ghes_srcs; i++) {
+		struct ghes_src *g = &ghes_srcs[i];
+
+		post(&p[i], g);
+		if (!g->enabled) {
+			never_read(&p[i], "Enabled 0");
+			bad++;
+		} else if (g->block_len < GHES_HDR_LEN) {
+			want_line("Invalid error block length: %u for generic hardware error source: %d",
+				  g->block_len, g->source_id);
+			never_read(&p[i], "block length too short");
+			bad++;
+		} else if (g->notify > NOTIFY_MAX) {
+			want_line("Unknown notification type: %u for generic hardware error source: %d",
+				  g->notify, g->source_id);
+			never_read(&p[i], "unknown notification type");
+			bad++;
+		} else if (g->block_len > ESTATUS_MAX) {
+			want_line("Error status block length is too long: %u for generic hardware error source: %d.",
+				  g->block_len, g->source_id);
+			works(&p[i], "block length too long");
+			bad++;
+		} else {
+			works(&p[i], g->notify == NOTIFY_SEA ? "SEA" : "polled");
+			good++;
+		}
+	}
+	if (!bad)
+		fail("no source in this HEST was described wrongly");
+	info("%d sources described wrongly, %d good: each as it should be", bad, good);
+	pass();
+	return 0;
+}
