@@ -611,9 +611,9 @@ proc_cmd(const char *file, const char *fmt, ...)
 
 #define hold_cmd(...)	proc_cmd("/proc/rig_hold", __VA_ARGS__)
 
-/* ---- a real SEA (arm64 programs that define RIG_SEA) ---------------- */
+/* ---- a real SEA (arm64; programs that define RIG_SEA) -------------- */
 
-#if defined(RIG_SEA) && !defined(__x86_64__)
+#ifdef RIG_SEA
 #include <setjmp.h>
 #include <signal.h>
 
