@@ -372,7 +372,8 @@ static int notify(struct src *s, volatile void *blk, int ms)
 	 */
 	if (s->g->notify == NOTIFY_SEA)
 		sea();
-	while (rd32(blk) && waited < ms) {
+	/* The kernel clears block_status, then writes read-ack: both. */
+	while ((rd32(blk) || rd64(s->ack) != s->g->ack_write) && waited < ms) {
 		msleep(10);
 		waited += 10;
 	}

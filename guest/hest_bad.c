@@ -59,7 +59,9 @@ static int taken(struct post *p, int ms)
 {
 	int waited;
 
-	for (waited = 0; rd32(p->blk) && waited < ms; waited += 10)
+	/* The kernel clears block_status, then writes read-ack: both. */
+	for (waited = 0; (rd32(p->blk) || (p->ack && rd64(p->ack) != p->g->ack_write)) &&
+	     waited < ms; waited += 10)
 		msleep(10);
 	return !rd32(p->blk) && (!p->ack || rd64(p->ack) == p->g->ack_write);
 }
