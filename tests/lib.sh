@@ -35,32 +35,47 @@ t_run() {
 	return 0
 }
 
-# t_bg NAME COMMAND...: t_run in the background, T_JOBS at most (QEMU
+# t_bg NAME COMMAND...: queue a test to run in the background (QEMU
 # boots, each mostly one busy vCPU thread, and idle while its guest sleeps
 # or waits for a timer; never kernel builds, which use every CPU). t_wait
-# waits for them all and reports them in the order they were started.
-T_BG=()
+# runs the queue, T_JOBS at a time, the longest of the last run first, so
+# that a long boot is not left to run alone at the end; it waits for them
+# all and reports them in the order they were queued.
+T_BG=() T_BG_CMD=()
 T_JOBS=$(nproc)
 t_bg() {
 	local name=$1; shift
-	while [ "$(jobs -rp | wc -l)" -ge "$T_JOBS" ]; do wait -n || true; done
-	rm -f "$T_LOGS/$name.rc"
-	(
-		start=$SECONDS rc=0
-		"$@" >"$T_LOGS/$name.log" 2>&1 || rc=$?
-		echo "$rc $((SECONDS - start))" > "$T_LOGS/$name.rc"
-	) &
 	T_BG+=("$name")
+	T_BG_CMD+=("$(printf '%q ' "$@")")
+}
+
+t_last_secs() {	# how long test NAME took when it last ran; 30 if never
+	local rc secs
+	read -r rc secs 2>/dev/null < "$T_LOGS/$1.rc" || secs=30
+	echo "${secs:-30}"
 }
 
 t_wait() {
-	local name rc secs
+	local i name rc secs order
+	order=$(for i in "${!T_BG[@]}"; do
+			echo "$(t_last_secs "${T_BG[$i]}") $i"
+		done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
+	for i in $order; do
+		name=${T_BG[$i]}
+		while [ "$(jobs -rp | wc -l)" -ge "$T_JOBS" ]; do wait -n || true; done
+		rm -f "$T_LOGS/$name.rc"
+		(
+			start=$SECONDS rc=0
+			eval "${T_BG_CMD[$i]}" >"$T_LOGS/$name.log" 2>&1 || rc=$?
+			echo "$rc $((SECONDS - start))" > "$T_LOGS/$name.rc"
+		) &
+	done
 	wait
 	for name in "${T_BG[@]}"; do
-		read -r rc secs < "$T_LOGS/$name.rc" 2>/dev/null || { rc=1 secs=0; }
+		read -r rc secs 2>/dev/null < "$T_LOGS/$name.rc" || { rc=1 secs=0; }
 		t_count "$name" "$rc" "$secs"
 	done
-	T_BG=()
+	T_BG=() T_BG_CMD=()
 }
 
 # Did test NAME pass (it ran, and is not among the failures)?
@@ -68,23 +83,32 @@ t_passed() {
 	[ -f "$T_LOGS/$1.log" ] && [[ " ${T_FAILED[*]} " != *" $1 "* ]]
 }
 
+# The machine's busy and total CPU time so far, in clock ticks (all CPUs).
+t_cpu_ticks() {
+	local cpu user nice sys idle iowait rest
+	read -r cpu user nice sys idle iowait rest < /proc/stat
+	echo "$((user + nice + sys)) $((user + nice + sys + idle + iowait))"
+}
+
 t_phase() {
-	local now=$SECONDS
+	local now=$SECONDS busy total
+	read -r busy total < <(t_cpu_ticks)
 	if [ ${#T_PHASES[@]} -gt 0 ] || [ -n "${T_PHASE:-}" ]; then
-		T_PHASES+=("$T_PHASE|$((now - T_PHASE_START))")
+		T_PHASES+=("$T_PHASE|$((now - T_PHASE_START))|$(((busy - T_PHASE_BUSY) * 100 / (total - T_PHASE_TOTAL + 1)))")
 	fi
 	T_PHASE=$1
-	T_PHASE_START=$now
+	T_PHASE_START=$now T_PHASE_BUSY=$busy T_PHASE_TOTAL=$total
 	echo "== $1"
 }
 
 t_summary() {
-	local p
+	local p name secs busy
 	t_phase end
 	echo
-	echo "time by phase:"
+	echo "time by phase (and how busy the CPUs were):"
 	for p in "${T_PHASES[@]}"; do
-		printf '  %-58s %3dm%02ds\n' "${p%|*}" $((${p#*|} / 60)) $((${p#*|} % 60))
+		IFS='|' read -r name secs busy <<< "$p"
+		printf '  %-58s %3dm%02ds %3d%%\n' "$name" $((secs / 60)) $((secs % 60)) "$busy"
 	done
 	printf '  %-58s %3dm%02ds\n' total $(((SECONDS - T_START) / 60)) $(((SECONDS - T_START) % 60))
 	echo
