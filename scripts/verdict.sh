@@ -55,6 +55,16 @@ for p in "${patterns[@]}"; do
 	hit=$(grep -m1 -E "$p" "$log")
 	[ -n "$hit" ] && problem "log shows: $hit"
 done
+# The first frames of the first call trace, on one line, innermost first.
+trace=$(awk '/Call [Tt]race:/ { on = 1; next }
+	on && /^\[ *[0-9.]+\] +[^ ]+\+0x/ {
+		sub(/^\[[^]]*\] +/, ""); sub(/ .*/, "")
+		printf "%s%s", n++ ? " < " : "", $0
+		if (n == 8) exit
+		next
+	}
+	on { exit }' "$log")
+[ -n "$trace" ] && problem "call trace: $trace"
 if [ -n "${RIG_EXPECT:-}" ] && ! grep -qE "$RIG_EXPECT" "$log"; then
 	problem "log lacks /$RIG_EXPECT/"
 fi
