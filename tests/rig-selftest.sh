@@ -52,6 +52,15 @@ v 1 "no RIG-DONE"            "${ban}RIG-PASS: t\n${ex}" 0
 v 1 "failed KUnit case"      "${ban}RIG-PASS: t\n    not ok 3 ghes_test_reentry\n${ex}RIG-DONE\n" 0
 v 1 "timeout"                "${ban}RIG-PASS: t\n${ex}RIG-DONE\n" 124
 v 1 "another kernel booted"  "Linux version 7.3.4+ (rig) #2\nRIG-PASS: t\n${ex}RIG-DONE\n" 0
+# The call trace line: innermost first, timestamps and "(P)" marks gone.
+printf '%b' "${ban}RIG-PASS: t\nCall trace:\n[    7.08]  hex_dump_to_buffer+0x3a4/0x4dc (P)\n[    7.09]  print_hex_dump+0xd8/0x148\n[    7.10] Kernel panic - not syncing: x\n${ex}RIG-DONE\n" > "$tmp/log"
+"$S/verdict.sh" "$tmp/log" 0 t > "$tmp/out" 2>&1 || true
+if grep -qx '  call trace: hex_dump_to_buffer+0x3a4/0x4dc < print_hex_dump+0xd8/0x148' "$tmp/out"; then
+	ok "verdict: a call trace on one line"
+else
+	no "verdict: a call trace on one line"
+	sed 's/^/     | /' "$tmp/out"
+fi
 RIG_ALLOW_PANIC=1 v 0 "expected panic" "${ban}RIG-PASS: t\n${ex}Kernel panic - not syncing: Fatal hardware error!\n" 0
 
 # 2. expect-fail.sh: only the failure it is for
