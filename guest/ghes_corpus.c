@@ -241,7 +241,7 @@ static void b_generic_all_ones(struct rec *r)	{ one_section(r, guid_proc_generic
 
 /*
  * 7.3 fails the whole corpus early, on the first warning that does not
- * name the source (patch 16). Each case it gets wrong in another way runs
+ * name the source (patch 17). Each case it gets wrong in another way runs
  * alone too (rig.corpus=NAME), on 7.3 and on the series, in a scenario of
  * its own: section-length-wraps (ghes-corpus-wraps, patch 1; above),
  * arm-context-size-wraps (ghes-corpus-arm-context, patch 2) and two that
@@ -391,9 +391,11 @@ static int notify(struct src *s, volatile void *blk, int ms)
  * What the kernel printed since the last call: line count and the first;
  * in @mf, the first line that says memory_failure() ran, if any; in
  * @unnamed, the first of GHES's own firmware warnings that does not name
- * the source (7.3's do not; patch 16 names it).
+ * the source (7.3's do not; patch 17 names it). nctx counts the lines
+ * that show an Arm context being printed.
  */
 static char mf[160], unnamed[160];
+static int nctx;
 
 /* "rig.corpus=NAME" on the command line: that case only, no moves. */
 static const char *only;
@@ -423,6 +425,8 @@ static int new_lines(char *first, size_t n)
 			memcpy(first, msg, m);
 			first[m] = '\0';
 		}
+		if (strstr(msg, "Context info structure"))
+			nctx++;
 		if (!mf[0] && strstr(msg, "Memory failure: "))
 			snprintf(mf, sizeof(mf), "%s", msg);
 		if (!unnamed[0] && (strstr(msg, "[Firmware Warn]: GHES: ") ||
@@ -610,6 +614,10 @@ int main(void)
 	run_source(&poll_src);
 	if (only && !nrun)
 		fail("rig.corpus=%s: no such case", only);
+	for (i = 0; only && i < NR_CASES; i++)
+		if (!strcmp(only, cases[i].name) && cases[i].printed && !nctx)
+			fail("%s: the kernel printed no Arm context: the case proved nothing",
+			     only);
 
 	doing = "counting the good records";
 	for (i = 0; i < ngood; i++) {
