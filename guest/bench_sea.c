@@ -76,7 +76,7 @@ int main(void)
 		g = ghes_find(NOTIFY_SEA, nsea++);
 	if (!g)
 		fail("no SEA source");
-	blk = devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len);
+	blk = ghes_block_map(g, g->block_len);
 	if (g->ack)
 		ack = devmem_map(g->ack, 8);
 	trig = devmem_map(UNASSIGNED_PA, 4);

@@ -41,7 +41,7 @@ static int ninj;
 static void setup(struct inj *in, struct ghes_src *g)
 {
 	in->g = g;
-	in->blk = devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len);
+	in->blk = ghes_block_map(g, g->block_len);
 	in->ack = g->ack ? devmem_map(g->ack, 8) : NULL;
 	in->page = own_page();
 	in->pa = virt_to_phys_self(in->page);

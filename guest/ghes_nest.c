@@ -54,7 +54,7 @@ struct src {
 static void setup(struct src *s, struct ghes_src *g)
 {
 	s->g = g;
-	s->blk = devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len);
+	s->blk = ghes_block_map(g, g->block_len);
 	s->ack = devmem_map(g->ack, 8);
 	s->pa = virt_to_phys_self(own_page());
 }

@@ -118,7 +118,7 @@ int main(void)
 	if (!g)
 		fail("want at least two SEA sources");
 	snprintf(dev, sizeof(dev), "GHES.%d", g->source_id);
-	blk = devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len);
+	blk = ghes_block_map(g, g->block_len);
 	ack = devmem_map(g->ack, 8);
 	trig = devmem_map(UNASSIGNED_PA, 4);
 	sa.sa_sigaction = on_sigbus;

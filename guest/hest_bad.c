@@ -47,7 +47,7 @@ struct post {
 static void post(struct post *p, struct ghes_src *g)
 {
 	p->g = g;
-	p->blk = devmem_map(rd64(devmem_map(g->esa, 8)), 1024);
+	p->blk = ghes_block_map(g, 1024);
 	p->ack = g->ack ? devmem_map(g->ack, 8) : NULL;
 	p->pa = virt_to_phys_self(own_page());
 	fw_post_mem_error(p->blk, p->ack, p->pa);

@@ -417,7 +417,7 @@ int main(void)
 	sei = ghes_find(NOTIFY_SEI, 0);
 	if (!sei)
 		fail("HEST lacks an SEI source");
-	blk = devmem_map(rd64(devmem_map(sei->esa, 8)), sei->block_len);
+	blk = ghes_block_map(sei, sei->block_len);
 	ack = devmem_map(sei->ack, 8);
 
 	if (!strcmp(r, "vhe") || !strcmp(r, "nvhe"))

@@ -34,7 +34,7 @@ int main(void)
 	g = ghes_find(NOTIFY_NMI, 0);
 	if (!g || !g->ack)
 		fail("no GHESv2 source notified by NMI in the HEST");
-	blk = devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len);
+	blk = ghes_block_map(g, g->block_len);
 	ack = devmem_map(g->ack, 8);
 	ctl = open("/dev/ttyS1", O_WRONLY | O_NOCTTY);
 	if (ctl < 0)

@@ -91,7 +91,7 @@ int main(void)
 	g = ghes_find(sea ? NOTIFY_SEA : NOTIFY_SEI, 0);
 	if (!g || !g->ack)
 		fail("no GHESv2 %s source in the HEST", sea ? "SEA" : "SEI");
-	blk = devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len);
+	blk = ghes_block_map(g, g->block_len);
 	ack = devmem_map(g->ack, 8);
 	pa1 = virt_to_phys_self(own_page());
 	pa2 = virt_to_phys_self(own_page());

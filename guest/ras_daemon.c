@@ -67,7 +67,7 @@ static int run(char *out, size_t len, char *const argv[])
 
 static void post(struct ghes_src *g, uint64_t pa)
 {
-	fw_post_mem_error(devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len),
+	fw_post_mem_error(ghes_block_map(g, g->block_len),
 			  devmem_map(g->ack, 8), pa);
 }
 

@@ -296,6 +296,13 @@ static inline struct ghes_src *ghes_find(int notify, int nth)
 	return NULL;
 }
 
+/* Source @g's error status block, @len bytes of it, where its error
+ * status address register points now (firmware may move it). */
+static inline volatile void *ghes_block_map(const struct ghes_src *g, size_t len)
+{
+	return devmem_map(rd64(devmem_map(g->esa, 8)), len);
+}
+
 /* ---- the kernel command line ---------------------------------------- */
 
 /* The value of "@key=" on the kernel command line, or NULL. */

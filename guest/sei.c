@@ -81,7 +81,7 @@ static void src_setup(struct src *s, struct ghes_src *g)
 	if (!g)
 		fail("HEST lacks a source this test needs");
 	s->g = g;
-	s->blk = devmem_map(rd64(devmem_map(g->esa, 8)), g->block_len);
+	s->blk = ghes_block_map(g, g->block_len);
 	s->ack = devmem_map(g->ack, 8);
 }
 
