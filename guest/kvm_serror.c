@@ -46,10 +46,6 @@
 #define NR_ROWS		16
 
 /* ISS of the syndrome (the hook puts it in ESR_EL2 with EC SError) */
-#define ISS_CE		0x1811ULL
-#define ISS_UER		0xc11ULL
-#define ISS_UC		0x11ULL
-#define ISS_IMPDEF	0x1000000ULL
 /* ESR_EL1 of a virtual SError: EC 0x2f, IL, then the ISS */
 #define VSERROR(iss)	(0xbe000000ULL | (iss))
 

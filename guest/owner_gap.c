@@ -35,7 +35,6 @@
 #include "rig.h"
 
 #define UNASSIGNED_PA	0x09100000ULL
-#define ISS_IMPDEF	0x1000000ULL
 #define HOLD_MS		10000
 
 static struct ghes_src *g;

@@ -28,7 +28,6 @@
 #include "rig.h"
 
 #define UNASSIGNED_PA	0x09100000ULL
-#define ISS_IMPDEF	0x1000000ULL
 #define DB		"/var/lib/rasdaemon/ras-mc_event.db"
 
 static sigjmp_buf jb;

@@ -618,6 +618,64 @@ proc_cmd(const char *file, const char *fmt, ...)
 
 #define hold_cmd(...)	proc_cmd("/proc/rig_hold", __VA_ARGS__)
 
+/* ---- a watchdog (programs that define RIG_WATCHDOG) ----------------- */
+
+#ifdef RIG_WATCHDOG
+#include <pthread.h>
+
+/*
+ * A step that never comes back is a kernel that hangs, with the CPU that
+ * took the notification looping: such a program runs its steps on CPU0,
+ * says what it is doing in @doing and counts @progress; the watchdog, on
+ * CPU1, names the step after 10 s without progress.
+ */
+static const char *volatile doing = "start";
+static volatile unsigned long progress;
+
+static void *watchdog(void *arg)
+{
+	unsigned long seen = progress;
+	int still = 0;
+
+	(void)arg;
+	pin_cpu(1);
+	for (;;) {
+		msleep(100);
+		if (progress != seen) {
+			seen = progress;
+			still = 0;
+		} else if (++still == 100) {
+			printf("RIG-FAIL: %s: %s did not come back in 10 s: the kernel hangs\n",
+			       rig_name, doing);
+			fflush(stdout);
+		}
+	}
+	return NULL;
+}
+
+static inline void watchdog_start(void)
+{
+	pthread_t wd;
+
+	pin_cpu(0);
+	if (pthread_create(&wd, NULL, watchdog, NULL))
+		fail("pthread_create: %s", strerror(errno));
+}
+#endif
+
+/* ---- SError syndromes (arm64) ------------------------------------- */
+
+/*
+ * ESR ISS values for the SErrors the rig-only injector raises (it writes
+ * them to VSESR_EL2): DFSC 0x11 (asynchronous SError) with the RAS
+ * extension's AET, or IDS set for an IMPLEMENTATION DEFINED syndrome.
+ */
+#define ISS_CE		0x1811ULL	/* corrected */
+#define ISS_UEO		0x811ULL	/* restartable */
+#define ISS_UER		0xc11ULL	/* recoverable */
+#define ISS_UC		0x11ULL		/* uncontainable */
+#define ISS_IMPDEF	0x1000000ULL
+
 /* ---- a real SEA (arm64; programs that define RIG_SEA) -------------- */
 
 #ifdef RIG_SEA

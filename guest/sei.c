@@ -33,11 +33,6 @@
 #include "rig.h"
 
 #define UNASSIGNED_PA	0x09100000ULL
-/* VSESR_EL2 values: ISS with DFSC 0x11 (SError) and AET, or IDS set */
-#define ISS_CE		0x1811ULL
-#define ISS_UEO		0x811ULL
-#define ISS_UER		0xc11ULL
-#define ISS_IMPDEF	0x1000000ULL
 
 struct src {
 	struct ghes_src *g;
