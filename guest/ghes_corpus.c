@@ -5,12 +5,14 @@
  * written into a real block and notified through a real path, then a good
  * record through the same source.
  *
- * Sources (tests/hest/mkhest.py --sea 1): GHESv2 0 notified by SEA, and
- * the polled GHESv2. Every case of the table below runs on both: this
- * program, acting as firmware, writes a valid recoverable memory error
- * record for a page of its own, breaks it as the case says, and notifies
- * the source (a real SEA: a load from an unassigned address; or waits for
- * the kernel's poll timer). It prints, per case, how many lines the kernel
+ * Sources (tests/hest/mkhest.py --sea 1 --sei 2, booted at EL1 under the
+ * hyp stub): GHESv2 0 notified by SEA, the polled GHESv2, and the first
+ * SEI-notified GHESv2. Every case of the table below runs on all three:
+ * this program, acting as firmware, writes a valid recoverable memory
+ * error record for a page of its own, breaks it as the case says, and
+ * notifies the source (a real SEA: a load from an unassigned address; a
+ * real SError, raised by the rig-only injector at EL2 with a corrected
+ * syndrome; or waits for the kernel's poll timer). It prints, per case, how many lines the kernel
  * printed and the first of them, and whether the kernel cleared and
  * acknowledged the block. If it did not, firmware gives up on the record
  * (clears block_status and sets the read-ack register itself). Then it
@@ -35,46 +37,19 @@
  * case is reported, not judged: the README's corpus table says what 7.3
  * and the series print.
  *
- * Real: the HEST, the SEAs, the poll timer and everything the kernel does.
- * Simulated: firmware's writes, including the malformed ones.
+ * Real: the HEST, the SEAs, the SErrors, the poll timer and everything the
+ * kernel does. Simulated: firmware's writes, including the malformed ones;
+ * who raises the SError (EL2, not EL3). On 7.3, which has no SEI, the SEI
+ * source is refused at probe, and the program fails before it gets there.
  */
 #define _GNU_SOURCE
-#include <pthread.h>
 #define RIG_SEA
+#define RIG_WATCHDOG
 #include "rig.h"
 
 #define BLK_MAX		1024
 
 static int kmsg_fd;
-
-/*
- * A case that never comes back is a kernel that hangs, with the CPU that
- * took the notification looping: this program runs its cases on CPU0 and
- * a watchdog on CPU1 that names the case after 10 s without progress.
- */
-static const char *volatile doing = "start";
-static volatile unsigned long progress;
-
-static void *watchdog(void *arg)
-{
-	unsigned long seen = progress;
-	int still = 0;
-
-	(void)arg;
-	pin_cpu(1);
-	for (;;) {
-		msleep(100);
-		if (progress != seen) {
-			seen = progress;
-			still = 0;
-		} else if (++still == 100) {
-			printf("RIG-FAIL: %s: %s did not come back in 10 s: the kernel hangs\n",
-			       rig_name, doing);
-			fflush(stdout);
-		}
-	}
-	return NULL;
-}
 
 /* ---- the records --------------------------------------------------- */
 
@@ -241,11 +216,11 @@ static void b_generic_all_ones(struct rec *r)	{ one_section(r, guid_proc_generic
 
 /*
  * 7.3 fails the whole corpus early, on the first warning that does not
- * name the source (patch 17). Each case it gets wrong in another way runs
+ * name the source (patch 18). Each case it gets wrong in another way runs
  * alone too (rig.corpus=NAME), on 7.3 and on the series, in a scenario of
  * its own: section-length-wraps (ghes-corpus-wraps, patch 1; above),
  * arm-context-size-wraps (ghes-corpus-arm-context, patch 2) and two that
- * patches 3 and 4 fix (ghes-corpus-grain, ghes-corpus-short-memory):
+ * patches 4 and 5 fix (ghes-corpus-grain, ghes-corpus-short-memory):
  *  - "arm-context-size-wraps", an Arm processor section whose one context
  *    structure claims 0xfffffff0 bytes: 7.3's cper_print_proc_arm() keeps
  *    the aligned size in an int, 0 for that size, so its check against the
@@ -339,6 +314,7 @@ struct src {
 	const char *how;
 	volatile void *esa, *blk, *ack;
 	uint64_t blk_pa;
+	uint64_t iss;		/* SEI: the syndrome of the next SError */
 };
 
 static void src_setup(struct src *s, struct ghes_src *g, const char *how)
@@ -366,6 +342,18 @@ static void post_bytes(struct src *s, volatile uint8_t *blk, const struct rec *r
 	mb();
 }
 
+/*
+ * An SError for an SEI source, raised by the rig-only injector at EL2 and
+ * taken at EL1 in this write(). A bad case is notified with a corrected
+ * (CE) syndrome, which the kernel survives whether or not a record is
+ * claimed; a good record with an IMPLEMENTATION DEFINED one, which it
+ * survives only when the record is claimed: the panic is the verdict.
+ */
+static void serror(struct src *s)
+{
+	proc_cmd("/proc/rig_serror", "el1 %llx", (unsigned long long)s->iss);
+}
+
 /* Notify @s; wait for the kernel to clear the block (up to @ms when
  * polled). Returns whether it did. */
 static int notify(struct src *s, volatile void *blk, int ms)
@@ -379,6 +367,8 @@ static int notify(struct src *s, volatile void *blk, int ms)
 	 */
 	if (s->g->notify == NOTIFY_SEA)
 		sea();
+	else if (s->g->notify == NOTIFY_SEI)
+		serror(s);
 	/* The kernel clears block_status, then writes read-ack: both. */
 	while ((rd32(blk) || rd64(s->ack) != s->g->ack_write) && waited < ms) {
 		msleep(10);
@@ -391,7 +381,7 @@ static int notify(struct src *s, volatile void *blk, int ms)
  * What the kernel printed since the last call: line count and the first;
  * in @mf, the first line that says memory_failure() ran, if any; in
  * @unnamed, the first of GHES's own firmware warnings that does not name
- * the source (7.3's do not; patch 17 names it). nctx counts the lines
+ * the source (7.3's do not; patch 18 names it). nctx counts the lines
  * that show an Arm context being printed.
  */
 static char mf[160], unnamed[160];
@@ -458,6 +448,7 @@ static void good_record(struct src *s, const char *after)
 	r.pa = virt_to_phys_self(own_page());
 	r.len = cper_mem_record((uint32_t *)r.b, CPER_SEV_RECOVERABLE, r.pa);
 	post_bytes(s, s->blk, &r);
+	s->iss = ISS_IMPDEF;
 	if (!notify(s, s->blk, 3000))
 		fail("%s: after %s, a good record was not taken: block_status 0x%x, read-ack 0x%llx",
 		     s->how, after, rd32(s->blk), (unsigned long long)rd64(s->ack));
@@ -491,6 +482,7 @@ static void run_case(struct src *s, int i)
 	snprintf(now, sizeof(now), "%s case %s", s->how, c->name);
 	doing = now;
 	post_bytes(s, s->blk, &r);
+	s->iss = ISS_CE;
 	taken = notify(s, s->blk, 1000);
 	progress++;
 	if (c->no_address)
@@ -528,9 +520,12 @@ static void run_esa_case(struct src *s, const char *name, uint64_t pa, volatile 
 		post_bytes(s, at, &r);
 	wr64(s->esa, pa);
 	mb();
+	s->iss = ISS_CE;
 	if (s->g->notify == NOTIFY_SEA)
 		sea();
-	else
+	else if (s->g->notify == NOTIFY_SEI)
+		serror(s);
+	if (s->g->notify != NOTIFY_SEA)
 		msleep(300);
 	if (at)
 		taken = !at[0] && !at[1];
@@ -573,15 +568,12 @@ static void run_source(struct src *s)
 
 int main(void)
 {
-	struct src sea_src, poll_src;
+	struct src sea_src, poll_src, sei_src;
 	struct ghes_src *g;
-	pthread_t wd;
 	int i, n;
 
 	rig_name = "ghes_corpus";
-	pin_cpu(0);
-	if (pthread_create(&wd, NULL, watchdog, NULL))
-		fail("pthread_create: %s", strerror(errno));
+	watchdog_start();	/* this thread on CPU0 */
 	hest_load();
 	g = ghes_find(NOTIFY_SEA, 0);
 	if (!g)
@@ -593,6 +585,10 @@ int main(void)
 	if (!g)
 		fail("no polled GHESv2 source in the HEST");
 	src_setup(&poll_src, g, "polled");
+	g = ghes_find(NOTIFY_SEI, 0);
+	if (!g)
+		fail("no SEI source in the HEST");
+	src_setup(&sei_src, g, "SEI   ");
 
 	sea_setup();
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
@@ -601,6 +597,7 @@ int main(void)
 
 	good_record(&sea_src, "nothing");
 	good_record(&poll_src, "nothing");
+	good_record(&sei_src, "nothing");
 	only = cmdline_find("rig.corpus");
 	/*
 	 * Alone, a case that only matters when printed waits out
@@ -612,6 +609,7 @@ int main(void)
 			msleep(5500);
 	run_source(&sea_src);
 	run_source(&poll_src);
+	run_source(&sei_src);
 	if (only && !nrun)
 		fail("rig.corpus=%s: no such case", only);
 	for (i = 0; only && i < NR_CASES; i++)
@@ -627,7 +625,7 @@ int main(void)
 			fail("good record %d: pfn %#llx went through memory_failure %d times, want 1",
 			     i, (unsigned long long)(good_pa[i] >> 12), n);
 	}
-	info("%d bad cases on each of 2 sources (%d left in the block for firmware to reclaim);"
+	info("%d bad cases on each of 3 sources (%d left in the block for firmware to reclaim);"
 	     " %d good records, each reported once", only ? 1 : NR_CASES + 4, nleft, ngood);
 	pass();
 	return 0;
