@@ -55,16 +55,18 @@ for p in "${patterns[@]}"; do
 	hit=$(grep -m1 -E "$p" "$log")
 	[ -n "$hit" ] && problem "log shows: $hit"
 done
-# The first frames of the first call trace, on one line, innermost first.
-trace=$(awk '/Call [Tt]race:/ { on = 1; next }
+# The first frames of each of the first three call traces, one line each,
+# innermost first: when one CPU oopses, another's report can come first.
+while IFS= read -r trace; do
+	problem "call trace: $trace"
+done < <(awk '/Call [Tt]race:/ { if (n) print ""; if (++t > 3) exit; on = 1; n = 0; next }
 	on && /^\[ *[0-9.]+\] +[^ ]+\+0x/ {
 		sub(/^\[[^]]*\] +/, ""); sub(/ .*/, "")
-		printf "%s%s", n++ ? " < " : "", $0
-		if (n == 8) exit
+		if (n < 8) printf "%s%s", n++ ? " < " : "", $0
 		next
 	}
-	on { exit }' "$log")
-[ -n "$trace" ] && problem "call trace: $trace"
+	on { on = 0; if (n) print ""; n = 0 }
+	END { if (on && n) print "" }' "$log")
 if [ -n "${RIG_EXPECT:-}" ] && ! grep -qE "$RIG_EXPECT" "$log"; then
 	problem "log lacks /$RIG_EXPECT/"
 fi

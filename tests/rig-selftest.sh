@@ -61,6 +61,16 @@ else
 	no "verdict: a call trace on one line"
 	sed 's/^/     | /' "$tmp/out"
 fi
+# When another CPU's report comes first, the oops' own trace has a line too.
+printf '%b' "${ban}RIG-PASS: t\nCall trace:\n[    1.68]  gic_handle_irq+0xb0/0xbc (P)\n[    1.69] x\nCall trace:\n[    1.74]  __memcpy+0x10/0x44 (P)\n[    1.75]  log_arm_hw_error+0x1d8/0x2c4\n${ex}RIG-DONE\n" > "$tmp/log"
+"$S/verdict.sh" "$tmp/log" 0 t > "$tmp/out" 2>&1 || true
+if grep -qx '  call trace: gic_handle_irq+0xb0/0xbc' "$tmp/out" &&
+   grep -qx '  call trace: __memcpy+0x10/0x44 < log_arm_hw_error+0x1d8/0x2c4' "$tmp/out"; then
+	ok "verdict: each of two call traces on a line of its own"
+else
+	no "verdict: each of two call traces on a line of its own"
+	sed 's/^/     | /' "$tmp/out"
+fi
 RIG_ALLOW_PANIC=1 v 0 "expected panic" "${ban}RIG-PASS: t\n${ex}Kernel panic - not syncing: Fatal hardware error!\n" 0
 
 # 2. expect-fail.sh: only the failure it is for
