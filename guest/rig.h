@@ -309,7 +309,7 @@ static inline volatile void *ghes_block_map(const struct ghes_src *g, size_t len
 static inline const char *cmdline_find(const char *key)
 {
 	static char cmdline[4096];
-	char *r;
+	char *r, *last;
 	FILE *f;
 	size_t n;
 
@@ -319,12 +319,13 @@ static inline const char *cmdline_find(const char *key)
 	n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
 	cmdline[n] = '\0';
 	fclose(f);
-	for (r = strstr(cmdline, key); r; r = strstr(r + 1, key))
+	/* The last one given counts, as for the kernel's own parameters. */
+	for (last = NULL, r = strstr(cmdline, key); r; r = strstr(r + 1, key))
 		if ((r == cmdline || r[-1] == ' ') && r[strlen(key)] == '=')
-			break;
-	if (!r)
+			last = r;
+	if (!last)
 		return NULL;
-	r += strlen(key) + 1;
+	r = last + strlen(key) + 1;
 	r[strcspn(r, " \n")] = '\0';
 	return r;
 }
