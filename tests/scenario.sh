@@ -9,7 +9,8 @@ table=$RIG_TOP/tests/scenarios
 line() {	# line ARCH NAME -> the table line, fields trimmed, "|"-separated
 	awk -F'|' -v a="$1" -v n="$2" '
 		/^#/ || NF < 6 { next }
-		{ for (i = 1; i <= NF; i++) gsub(/^[ \t]+|[ \t]+$/, "", $i) }
+		{ for (i = 7; i <= NF; i++) $6 = $6 "|" $i	# a regex may hold "|"
+		  for (i = 1; i <= 6; i++) gsub(/^[ \t]+|[ \t]+$/, "", $i) }
 		$1 == n && $2 == a { print $1 "|" $2 "|" $3 "|" $4 "|" $5 "|" $6; found = 1; exit }
 		END { exit !found }' "$table"
 }
@@ -21,6 +22,7 @@ case "${1:-}" in
 	exit 0 ;;
 --field)
 	l=$(line "$2" "$3") || die "no scenario $3 for $2 in $table"
+	[ "$4" = 6 ] && set -- "$1" "$2" "$3" 6-
 	cut -d'|' -f"$4" <<<"$l"
 	exit 0 ;;
 esac
