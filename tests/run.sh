@@ -25,10 +25,11 @@
 # no-SEI variant (an incremental config change there and back, and two
 # boots, about a minute) is what a warm run after an edit to one patch
 # could not afford within its 10 minutes, and, like the bots'
-# configurations, only a Kconfig, #ifdef or stub change can break it. The 7.3 boots of the "pass" rows check
-# a label (the scenario proves no regression only), which changes only
-# with the base or the scenario's guest program, not with the series; the
-# rows that must fail on 7.3 run in every "make test". "make test-full"
+# configurations, only a Kconfig, #ifdef or stub change can break it.
+# The 7.3 boots of the "pass" rows check a label (the scenario proves no
+# regression only), which changes only with the base or the scenario's
+# guest program, not with the series; the rows that must fail on 7.3 run
+# in every "make test". "make test-full"
 # runs before the series is posted, after any change to a Kconfig, an
 # #ifdef or a stub, and after a change to the base or a "pass" scenario.
 full=
