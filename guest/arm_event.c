@@ -47,12 +47,6 @@
 #define SECTION		(ESTATUS_HDR_LEN + GDATA_HDR_LEN)
 #define REC_MAX		1024
 
-/* CPER_SEC_PROC_ARM, E19E3D16-BC11-11E4-9CAA-C2051D5D46B0 */
-static const uint8_t guid_proc_arm[16] = {
-	0x16, 0x3d, 0x9e, 0xe1, 0x11, 0xbc, 0xe4, 0x11,
-	0x9c, 0xaa, 0xc2, 0x05, 0x1d, 0x5d, 0x46, 0xb0,
-};
-
 struct rec { uint8_t b[REC_MAX]; size_t len; };
 
 static void put(struct rec *r, size_t off, int width, uint64_t v)

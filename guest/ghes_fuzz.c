@@ -74,12 +74,6 @@ static void put(size_t off, int width, uint64_t v)
 	memcpy(rec + off, &v, width);	/* little endian, as CPER is */
 }
 
-/* CPER_SEC_PROC_ARM, E19E3D16-BC11-11E4-9CAA-C2051D5D46B0 */
-static const uint8_t guid_proc_arm[16] = {
-	0x16, 0x3d, 0x9e, 0xe1, 0x11, 0xbc, 0xe4, 0x11,
-	0x9c, 0xaa, 0xc2, 0x05, 0x1d, 0x5d, 0x46, 0xb0,
-};
-
 /* An ARM processor section at @off of the record: one error information
  * structure, two contexts (8 + 56 and 8 + 248 bytes), 16 of vendor data. */
 static size_t arm_section(size_t off, int sev)

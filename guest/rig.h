@@ -390,6 +390,12 @@ static const uint8_t guid_platform_mem[16] = {
 	0xb8, 0x63, 0x3e, 0x83, 0xed, 0x7c, 0x83, 0xb1,
 };
 
+/* CPER_SEC_PROC_ARM, E19E3D16-BC11-11E4-9CAA-C2051D5D46B0 */
+static const uint8_t guid_proc_arm[16] = {
+	0x16, 0x3d, 0x9e, 0xe1, 0x11, 0xbc, 0xe4, 0x11,
+	0x9c, 0xaa, 0xc2, 0x05, 0x1d, 0x5d, 0x46, 0xb0,
+};
+
 /*
  * Build a generic error status block holding one memory error section
  * for physical address @pa with CPER severity @sev. Returns its length.
