@@ -71,6 +71,15 @@ else
 	no "verdict: each of two call traces on a line of its own"
 	sed 's/^/     | /' "$tmp/out"
 fi
+# Two CPUs oopsing at once: another CPU's registers between the frames.
+printf '%b' "${ban}RIG-PASS: t\nCall trace:\n[    0.77]  x18: 00000000ffffffff\n[    0.77]  __memcpy+0x10/0x44 (P)\n[    0.77] x8 : 3ffffffffffbffff x7 : fff00000bbe30000\n[    0.77]  log_arm_hw_error+0x1d8/0x2c4\n[    0.77] Code: d503245f d503201f\n[    0.78]  el0t_64_sync+0x154/0x158\n${ex}RIG-DONE\n" > "$tmp/log"
+"$S/verdict.sh" "$tmp/log" 0 t > "$tmp/out" 2>&1 || true
+if grep -qx '  call trace: __memcpy+0x10/0x44 < log_arm_hw_error+0x1d8/0x2c4' "$tmp/out"; then
+	ok "verdict: a call trace through another CPU's registers, to its Code: line"
+else
+	no "verdict: a call trace through another CPU's registers, to its Code: line"
+	sed 's/^/     | /' "$tmp/out"
+fi
 RIG_ALLOW_PANIC=1 v 0 "expected panic" "${ban}RIG-PASS: t\n${ex}Kernel panic - not syncing: Fatal hardware error!\n" 0
 
 # 2. expect-fail.sh: only the failure it is for
