@@ -568,6 +568,7 @@ int main(void)
 {
 	struct src sea_src, poll_src, sei_src;
 	struct ghes_src *g;
+	char pat[64], *log;
 	int i, n;
 
 	rig_name = "ghes_corpus";
@@ -616,14 +617,24 @@ int main(void)
 			fail("%s: the kernel printed no Arm context: the case proved nothing",
 			     only);
 
+	/*
+	 * Wait for the first good record's report and then for a quiet log,
+	 * then count every good record's reports in one read of it: reading
+	 * the whole log for each of 198 records took 45 s.
+	 */
 	doing = "counting the good records";
+	if (ngood)
+		mf_reports(good_pa[0], 5000);
+	log = kmsg_read();
 	for (i = 0; i < ngood; i++) {
-		progress++;
-		n = mf_reports(good_pa[i], 5000);
+		snprintf(pat, sizeof(pat), "Memory failure: %#llx: recovery action",
+			 (unsigned long long)(good_pa[i] >> 12));
+		n = count_substr(log, pat);
 		if (n != 1)
 			fail("good record %d: pfn %#llx went through memory_failure %d times, want 1",
 			     i, (unsigned long long)(good_pa[i] >> 12), n);
 	}
+	free(log);
 	info("%d bad cases on each of 3 sources (%d left in the block for firmware to reclaim);"
 	     " %d good records, each reported once", only ? 1 : NR_CASES + 4, nleft, ngood);
 	pass();
