@@ -693,15 +693,17 @@ static inline void watchdog_start(void)
  * an SEA, which the rig's HEST lets firmware-first GHES sources claim. */
 #define UNASSIGNED_PA	0x09100000ULL
 
-static sigjmp_buf sea_jb;
-static volatile int sea_armed, nsigbus;
+/* Per thread: two CPUs may each be in sea() at once (ghes_storm). */
+static __thread sigjmp_buf sea_jb;
+static __thread volatile int sea_armed;
+static volatile int nsigbus;
 static volatile void *sea_trig;
 
 /* Every SIGBUS is counted; one that ends sea()'s load returns from it. */
 static void sea_on_sigbus(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig; (void)si; (void)uc;
-	nsigbus++;
+	__atomic_fetch_add(&nsigbus, 1, __ATOMIC_RELAXED);
 	if (sea_armed) {
 		sea_armed = 0;
 		siglongjmp(sea_jb, 1);
