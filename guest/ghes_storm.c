@@ -1,46 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0
-// rig-arch: arm64
 /*
  * ghes_storm: a storm of corrected errors, each record reported exactly
  * once, on 2 CPUs that both notify the same source.
  *
- * Sources (tests/hest/mkhest.py --sea 1 --sei 2, at EL1 under the hyp
- * stub): GHESv2 0 notified by SEA, the polled GHESv2 (50 ms) and the first
- * SEI-notified GHESv2. Every record is corrected and holds one section of
- * a type nobody handles, its payload naming its source and number, so
+ * Sources (tests/hest/mkhest.py): on arm64 (--sea 1 --sei 2, at EL1 under
+ * the hyp stub) GHESv2 0, notified by SEA, and the first SEI-notified
+ * GHESv2; on x86_64 (--sea 0 --nmi 1) the NMI-notified GHESv2; on both the
+ * polled GHESv2 (50 ms). Every record is corrected and holds one section
+ * of a type nobody handles, its payload naming its source and number, so
  * that no two are alike (the estatus cache, which drops a record equal to
  * one seen in the last 10 s, never applies) and the kernel's
  * ras:non_standard_event trace event says which records it reported.
  *
  * For a notified source, a thread on each CPU loops: the thread that gets
  * the source's token is firmware with a new record (it writes the record,
- * notifies on its CPU, waits for the kernel to clear the block and write
- * read-ack, and gives the token back); the thread that does not get it
- * notifies anyway, while the other CPU is writing the record, or the
- * kernel on the other CPU owns the source, or the block is empty. So
- * notifications of one source cross on the two CPUs all the time: the
- * per-source owner case under load. SEA: a load from an unassigned
- * address; SEI: an SError with a corrected syndrome from the rig-only
- * injector at EL2 (an SError that no source claims is then harmless, as
- * on hardware). A third thread feeds the polled source whenever its block
- * is empty. A fourth sleeps 10 ms at a time and records its longest gap:
- * the heartbeat that shows the guest stayed responsive.
+ * notifies, waits for the kernel to clear the block and write read-ack,
+ * and gives the token back); the thread that does not get it notifies
+ * anyway, while the other CPU is writing the record, or the kernel on the
+ * other CPU owns the source, or the block is empty. So notifications of
+ * one source cross on the two CPUs all the time: the per-source owner case
+ * under load. SEA: a load from an unassigned address; SEI: an SError with
+ * a corrected syndrome from the rig-only injector at EL2 (an SError that
+ * no source claims is then harmless, as on hardware); NMI: an NMI IPI
+ * from the rig-only hook. An NMI that no source claims is an "unknown
+ * reason" NMI, which the kernel prints: on x86_64 the thread without the
+ * token notifies only while the block holds a record (it may still find
+ * it gone). A third thread feeds the polled source whenever its block is
+ * empty. A fourth sleeps 10 ms at a time and records its longest gap: the
+ * heartbeat that shows the guest stayed responsive.
  *
- * Phase 1 storms the SEA source (and the polled one); phase 2 the SEA and
- * SEI sources at once (and the polled one). "rig.storm=N" (default 3400)
- * records per notified source and phase: 3N through SEA and SEI, plus
- * what the polled source took meanwhile. 7.3 has no SEI: phase 1 runs on
- * it, and phase 2's first SEI record is never taken.
+ * arm64: phase 1 storms the SEA source; phase 2 the SEA and SEI sources at
+ * once; phase 3 both again, while another thread unbinds and binds them in
+ * turn every 20 ms (firmware posts to an unbound source too; binding
+ * reports what the block holds). x86_64: phase 1 the NMI source, each
+ * record's NMI sent to the CPU that wrote it; phase 2 sent to the other
+ * CPU; phase 3 as phase 1, with the unbinding. The polled source is fed in
+ * every phase. "rig.storm=N" (default 3400): N records per notified source
+ * in phases 1 and 2; in phase 3 N/4, or more until the sources have been
+ * unbound 30 times. 7.3 has no SEI: on arm64 its phase 1
+ * runs, and phase 2's first SEI record is never taken.
  *
  * Passes when every record was taken within 5 s of its notification, the
  * trace holds each record exactly once (counted twice, 500 ms apart, so a
- * late duplicate is seen) and no other, the trace buffer lost nothing, the
- * heartbeat never stopped for 2 s, and the host finds no oops, WARN,
- * KASAN, UBSAN or lockdep report in the log.
+ * late duplicate is seen) and no other, the trace buffers lost nothing,
+ * phase 3 unbound a source at least 30 times, the heartbeat never stopped
+ * for 2 s, and the host finds no oops, WARN, KASAN, UBSAN or lockdep
+ * report in the log.
  *
- * Real: the HEST, the SEAs, the SErrors, GHES and its pool, the poll
- * timer, the trace event. Simulated: firmware's writes; who raises the
- * SError (EL2, not EL3).
+ * Real: the HEST, the SEAs, the SErrors, the NMIs, GHES and its pool, the
+ * poll timer, driver unbind and bind, the trace event. Simulated:
+ * firmware's writes; who raises the SError (EL2, not EL3) and sends the
+ * NMI (the rig-only hook).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -49,11 +59,12 @@
 #include "rig.h"
 
 #define TRACING		"/sys/kernel/tracing"
-#define STORM_MAGIC	0x4d524f53	/* "SORM", after the number and source */
-#define NTAG		3
+#define STORM_MAGIC	0x4d525453	/* "STRM", after the number and source */
+#define NTAG		4
+#define MIN_UNBINDS	30
 
-enum { TAG_SEA = 0, TAG_SEI = 1, TAG_POLL = 2 };
-static const char *const tag_name[NTAG] = { "SEA", "SEI", "polled" };
+enum { TAG_SEA, TAG_SEI, TAG_NMI, TAG_POLL };
+static const char *const tag_name[NTAG] = { "SEA", "SEI", "NMI", "polled" };
 
 struct src {
 	struct ghes_src *g;
@@ -68,6 +79,8 @@ struct src {
 
 static struct src srcs[NTAG];
 static volatile int phase_done;
+static volatile unsigned long nunbinds, min_unbinds;
+static int nmi_other;			/* x86_64 phase 2: NMI the other CPU */
 static unsigned long max_records;	/* per source, over the run */
 
 /* Build record @seq of @s: corrected, one unknown section, 16 bytes. */
@@ -89,30 +102,42 @@ static int is_clear(const struct src *s)
 	return !rd32(s->blk) && rd64(s->ack) == s->g->ack_write;
 }
 
-static void notify(const struct src *s)
+/* Notify @s on this CPU, @cpu (an x86 NMI to the other CPU in phase 2). */
+static void notify(const struct src *s, int cpu)
 {
 	if (s->tag == TAG_SEA)
 		sea();
-	else
+	else if (s->tag == TAG_SEI)
 		proc_cmd("/proc/rig_serror", "el1 %llx", (unsigned long long)ISS_CE);
+	else
+		hold_cmd("nmi %d", nmi_other ? !cpu : cpu);
 }
 
-/* Post the next record of @s (its token held) and wait for the kernel. */
-static void post_next(struct src *s, int notified)
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Post the next record of @s (its token held), notify on @cpu unless it
+ * is -1 (polled), and wait for the kernel. */
+static void post_next(struct src *s, int cpu)
 {
 	uint32_t w[32];
 	unsigned long seq = s->next;
 	size_t len = storm_record(w, s, seq);
-	int waited = 0;
+	long t0;
 
 	fw_post_record(s->blk, s->ack, w, len);
-	if (notified)
-		notify(s);
+	if (cpu >= 0)
+		notify(s, cpu);
+	t0 = now_ms();
 	while (!is_clear(s)) {
-		if (waited >= 5000)
+		if (now_ms() - t0 > 5000)
 			fail("%s: record %lu was not taken within 5 s", tag_name[s->tag], seq);
 		msleep(1);
-		waited++;
 		s->naps++;
 	}
 	s->next = seq + 1;
@@ -131,14 +156,15 @@ static void *notifier(void *arg)
 	pin_cpu(w->cpu);
 	for (;;) {
 		if (!__atomic_exchange_n(&s->token, 1, __ATOMIC_ACQUIRE)) {
-			if (s->next >= s->want) {
+			if (s->next >= max_records ||
+			    (s->next >= s->want && nunbinds >= min_unbinds)) {
 				__atomic_store_n(&s->token, 0, __ATOMIC_RELEASE);
 				return NULL;
 			}
-			post_next(s, 1);
+			post_next(s, w->cpu);
 			__atomic_store_n(&s->token, 0, __ATOMIC_RELEASE);
-		} else {
-			notify(s);
+		} else if (s->tag != TAG_NMI || rd32(s->blk)) {
+			notify(s, w->cpu);
 			__atomic_fetch_add(&s->busy, 1, __ATOMIC_RELAXED);
 		}
 	}
@@ -151,44 +177,33 @@ static void *poller(void *arg)
 	struct src *s = arg;
 
 	while (!phase_done && s->next < max_records)
-		post_next(s, 0);
+		post_next(s, -1);
 	return NULL;
 }
 
 /* Phase 3: unbind and bind again each notified source, in turn, until the
  * phase ends. Firmware posts records to an unbound source too: binding it
  * reports what it finds in the block. */
-static unsigned long nunbinds;
-
 static void *rebinder(void *arg)
 {
-	const int tags[] = { TAG_SEA, TAG_SEI };
+	const int *tags = arg;
 	char dev[32];
 	int i = 0;
 
-	(void)arg;
 	while (!phase_done) {
 		snprintf(dev, sizeof(dev), "GHES.%d", srcs[tags[i]].g->source_id);
 		if (!proc_try("/sys/bus/platform/drivers/GHES/unbind", "%s", dev))
-			nunbinds++;
+			__atomic_fetch_add(&nunbinds, 1, __ATOMIC_RELAXED);
 		msleep(2);
 		proc_cmd("/sys/bus/platform/drivers/GHES/bind", "%s", dev);
 		msleep(20);
-		i = !i;
+		i = tags[i + 1] >= 0 ? i + 1 : 0;
 	}
 	return NULL;
 }
 
 static volatile long heartbeat_max_ms;
 static volatile int heartbeat_stop;
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void *heartbeat(void *arg)
 {
@@ -217,14 +232,14 @@ static void src_setup(struct src *s, struct ghes_src *g, int tag)
 		fail("%s: the block is not empty at the start", tag_name[tag]);
 }
 
-/* One phase: a notifier on each CPU for each source in @tags, the poller. */
-static void storm(int phase, const int *tags, int ntags, unsigned long n,
-		  int rebind)
+/* One phase: a notifier on each CPU for each source in @tags (ended by
+ * -1), the poller, and with @rebind the rebinder. */
+static void storm(int phase, const int *tags, unsigned long n, int rebind)
 {
 	struct worker w[2 * NTAG];
 	pthread_t t[2 * NTAG], pt, rt;
 	unsigned long before[NTAG], busy[NTAG], naps[NTAG];
-	int i, nt = 0;
+	int i, nt = 0, ntags;
 	long t0 = now_ms();
 
 	for (i = 0; i < NTAG; i++) {
@@ -232,12 +247,13 @@ static void storm(int phase, const int *tags, int ntags, unsigned long n,
 		busy[i] = srcs[i].busy;
 		naps[i] = srcs[i].naps;
 	}
-	for (i = 0; i < ntags; i++)
-		srcs[tags[i]].want = srcs[tags[i]].next + n;
+	for (ntags = 0; tags[ntags] >= 0; ntags++)
+		srcs[tags[ntags]].want = srcs[tags[ntags]].next + n;
 	phase_done = 0;
 	if (pthread_create(&pt, NULL, poller, &srcs[TAG_POLL]))
 		fail("pthread_create: %s", strerror(errno));
-	if (rebind && pthread_create(&rt, NULL, rebinder, NULL))
+	min_unbinds = rebind ? MIN_UNBINDS : 0;
+	if (rebind && pthread_create(&rt, NULL, rebinder, (void *)tags))
 		fail("pthread_create: %s", strerror(errno));
 	for (i = 0; i < 2 * ntags; i++) {
 		w[i].s = &srcs[tags[i / 2]];
@@ -362,8 +378,9 @@ static void trace_lost_nothing(void)
 
 int main(void)
 {
-	static const int phase1[] = { TAG_SEA }, phase2[] = { TAG_SEA, TAG_SEI };
-	unsigned long n = 3400, total, again, i;
+	static const int sea[] = { TAG_SEA, -1 }, sea_sei[] = { TAG_SEA, TAG_SEI, -1 };
+	static const int nmi[] = { TAG_NMI, -1 };
+	unsigned long n = 3400, total, again, posted = 0, i;
 	unsigned int *seen;
 	pthread_t hb;
 	const char *opt;
@@ -374,18 +391,22 @@ int main(void)
 	if (opt && sscanf(opt, "%lu", &n) != 1)
 		fail("rig.storm=%s: want N", opt);
 	hest_load();
-	src_setup(&srcs[TAG_SEA], ghes_find(NOTIFY_SEA, 0), TAG_SEA);
-	src_setup(&srcs[TAG_SEI], ghes_find(NOTIFY_SEI, 0), TAG_SEI);
+	if (IS_X86) {
+		src_setup(&srcs[TAG_NMI], ghes_find(NOTIFY_NMI, 0), TAG_NMI);
+	} else {
+		src_setup(&srcs[TAG_SEA], ghes_find(NOTIFY_SEA, 0), TAG_SEA);
+		src_setup(&srcs[TAG_SEI], ghes_find(NOTIFY_SEI, 0), TAG_SEI);
+		sea_setup();
+	}
 	for (i = 0; i < (unsigned long)nr_ghes_srcs; i++)
 		if (ghes_srcs[i].notify == NOTIFY_POLLED && ghes_srcs[i].type == HEST_TYPE_GHES_V2)
 			break;
 	src_setup(&srcs[TAG_POLL], i < (unsigned long)nr_ghes_srcs ? &ghes_srcs[i] : NULL,
 		  TAG_POLL);
-	max_records = 2 * n + n / 4;
+	max_records = 3 * n;	/* phase 3 goes on until MIN_UNBINDS */
 	seen = calloc(NTAG * max_records, sizeof(*seen));
 	if (!seen)
 		fail("out of memory");
-	sea_setup();
 
 	if (mount("tracefs", TRACING, "tracefs", 0, NULL) && errno != EBUSY)
 		fail("mount tracefs: %s", strerror(errno));
@@ -394,11 +415,21 @@ int main(void)
 	if (pthread_create(&hb, NULL, heartbeat, NULL))
 		fail("pthread_create: %s", strerror(errno));
 
-	info("%lu records per notified source and phase, on 2 CPUs", n);
-	storm(1, phase1, 1, n, 0);
-	storm(2, phase2, 2, n, 0);
-	storm(3, phase2, 2, n / 4, 1);
-	check(nunbinds >= 20, "phase 3 unbound a source %lu times (at least 20)", nunbinds);
+	info("%lu records per notified source in phases 1 and 2, %lu in phase 3, on 2 CPUs",
+	     n, n / 4);
+	if (IS_X86) {
+		storm(1, nmi, n, 0);
+		nmi_other = 1;
+		storm(2, nmi, n, 0);
+		nmi_other = 0;
+		storm(3, nmi, n / 4, 1);
+	} else {
+		storm(1, sea, n, 0);
+		storm(2, sea_sei, n, 0);
+		storm(3, sea_sei, n / 4, 1);
+	}
+	check(nunbinds >= MIN_UNBINDS, "phase 3 unbound a source %lu times (at least %d)",
+	      nunbinds, MIN_UNBINDS);
 	heartbeat_stop = 1;
 	pthread_join(hb, NULL);
 
@@ -410,18 +441,18 @@ int main(void)
 	check(again == total, "the trace held %lu records, and %lu 500 ms later",
 	      total, again);
 	trace_lost_nothing();
-	for (t = 0; t < NTAG; t++)
+	for (t = 0; t < NTAG; t++) {
+		posted += srcs[t].next;
 		for (i = 0; i < srcs[t].next; i++)
 			if (seen[t * max_records + i] != 1 && bad++ < 10)
 				info("%s record %lu: traced %u times", tag_name[t], i,
 				     seen[t * max_records + i]);
+	}
 	check(!bad, "records traced other than exactly once: %d", bad);
-	check(total == srcs[TAG_SEA].next + srcs[TAG_SEI].next + srcs[TAG_POLL].next,
-	      "records traced %lu, posted %lu", total,
-	      srcs[TAG_SEA].next + srcs[TAG_SEI].next + srcs[TAG_POLL].next);
-	info("%lu records (SEA %lu, SEI %lu, polled %lu), each traced exactly once; 0 lost, 0 duplicated, 0 throttled; %d SIGBUS; the heartbeat's longest gap %ld ms",
-	     total, srcs[TAG_SEA].next, srcs[TAG_SEI].next, srcs[TAG_POLL].next,
-	     nsigbus, heartbeat_max_ms);
+	check(total == posted, "records traced %lu, posted %lu", total, posted);
+	info("%lu records (SEA %lu, SEI %lu, NMI %lu, polled %lu), each traced exactly once; 0 lost, 0 duplicated, 0 throttled; %d SIGBUS; the heartbeat's longest gap %ld ms",
+	     total, srcs[TAG_SEA].next, srcs[TAG_SEI].next, srcs[TAG_NMI].next,
+	     srcs[TAG_POLL].next, nsigbus, heartbeat_max_ms);
 	check(heartbeat_max_ms < 2000, "the heartbeat's longest gap: %ld ms (under 2000)",
 	      heartbeat_max_ms);
 	pass();
