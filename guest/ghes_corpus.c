@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// rig-arch: arm64
 /*
  * Bad firmware input: a corpus of malformed error status blocks, each
  * written into a real block and notified through a real path, then a good
@@ -7,7 +6,9 @@
  *
  * Sources (tests/hest/mkhest.py --sea 1 --sei 2, booted at EL1 under the
  * hyp stub): GHESv2 0 notified by SEA, the polled GHESv2, and the first
- * SEI-notified GHESv2. Every case of the table below runs on all three:
+ * SEI-notified GHESv2. On x86_64 (--sea 0 --nmi 1): the NMI-notified
+ * GHESv2, notified by an NMI IPI the rig-only hook sends to this CPU, and
+ * the polled GHESv2. Every case of the table below runs on all of them:
  * this program, acting as firmware, writes a valid recoverable memory
  * error record for a page of its own, breaks it as the case says, and
  * notifies the source (a real SEA: a load from an unassigned address; a
@@ -350,6 +351,17 @@ static void serror(struct src *s)
 	proc_cmd("/proc/rig_serror", "el1 %llx", (unsigned long long)s->iss);
 }
 
+/* Raise @s's notification on this CPU (CPU0); nothing when polled. */
+static void raise_notification(struct src *s)
+{
+	if (s->g->notify == NOTIFY_SEA)
+		sea();
+	else if (s->g->notify == NOTIFY_SEI)
+		serror(s);
+	else if (s->g->notify == NOTIFY_NMI)
+		hold_cmd("nmi 0");	/* an NMI IPI from the rig-only hook */
+}
+
 /* Notify @s; wait for the kernel to clear the block (up to @ms when
  * polled). Returns whether it did. */
 static int notify(struct src *s, volatile void *blk, int ms)
@@ -361,10 +373,7 @@ static int notify(struct src *s, volatile void *blk, int ms)
 	 * nothing; the record is reported from process context soon after
 	 * (the series' known limit): wait for that too.
 	 */
-	if (s->g->notify == NOTIFY_SEA)
-		sea();
-	else if (s->g->notify == NOTIFY_SEI)
-		serror(s);
+	raise_notification(s);
 	/* The kernel clears block_status, then writes read-ack: both. */
 	while ((rd32(blk) || rd64(s->ack) != s->g->ack_write) && waited < ms) {
 		msleep(10);
@@ -519,10 +528,7 @@ static void run_esa_case(struct src *s, const char *name, uint64_t pa, volatile 
 	wr64(s->esa, pa);
 	mb();
 	s->iss = ISS_CE;
-	if (s->g->notify == NOTIFY_SEA)
-		sea();
-	else if (s->g->notify == NOTIFY_SEI)
-		serror(s);
+	raise_notification(s);
 	if (s->g->notify != NOTIFY_SEA)
 		msleep(300);
 	if (at)
@@ -566,7 +572,7 @@ static void run_source(struct src *s)
 
 int main(void)
 {
-	struct src sea_src, poll_src, sei_src;
+	struct src first, poll_src, sei_src;
 	struct ghes_src *g;
 	char pat[64], *log;
 	int i, n;
@@ -574,27 +580,28 @@ int main(void)
 	rig_name = "ghes_corpus";
 	watchdog_start();	/* this thread on CPU0 */
 	hest_load();
-	g = ghes_find(NOTIFY_SEA, 0);
+	g = ghes_find(IS_X86 ? NOTIFY_NMI : NOTIFY_SEA, 0);
 	if (!g)
-		fail("no SEA source in the HEST");
-	src_setup(&sea_src, g, "SEA   ");
+		fail("no %s source in the HEST", IS_X86 ? "NMI" : "SEA");
+	src_setup(&first, g, IS_X86 ? "NMI   " : "SEA   ");
 	for (g = NULL, i = 0; i < nr_ghes_srcs; i++)
 		if (ghes_srcs[i].notify == NOTIFY_POLLED && ghes_srcs[i].type == HEST_TYPE_GHES_V2)
 			g = &ghes_srcs[i];
 	if (!g)
 		fail("no polled GHESv2 source in the HEST");
 	src_setup(&poll_src, g, "polled");
-	g = ghes_find(NOTIFY_SEI, 0);
-	if (!g)
-		fail("no SEI source in the HEST");
-	src_setup(&sei_src, g, "SEI   ");
-
-	sea_setup();
+	if (!IS_X86) {
+		g = ghes_find(NOTIFY_SEI, 0);
+		if (!g)
+			fail("no SEI source in the HEST");
+		src_setup(&sei_src, g, "SEI   ");
+		sea_setup();
+	}
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kmsg_fd < 0 || lseek(kmsg_fd, 0, SEEK_END) < 0)
 		fail("/dev/kmsg: %s", strerror(errno));
 
-	good_record(&sea_src, "nothing");
+	good_record(&first, "nothing");
 	good_record(&poll_src, "nothing");
 	only = cmdline_find("rig.corpus");
 	/*
@@ -605,11 +612,13 @@ int main(void)
 	for (i = 0; only && i < NR_CASES; i++)
 		if (!strcmp(only, cases[i].name) && cases[i].printed)
 			msleep(5500);
-	run_source(&sea_src);
+	run_source(&first);
 	run_source(&poll_src);
 	/* Last: 7.3, which has no SEI, panics at the first good record. */
-	good_record(&sei_src, "nothing");
-	run_source(&sei_src);
+	if (!IS_X86) {
+		good_record(&sei_src, "nothing");
+		run_source(&sei_src);
+	}
 	if (only && !nrun)
 		fail("rig.corpus=%s: no such case", only);
 	for (i = 0; only && i < NR_CASES; i++)
@@ -635,8 +644,9 @@ int main(void)
 			     i, (unsigned long long)(good_pa[i] >> 12), n);
 	}
 	free(log);
-	info("%d bad cases on each of 3 sources (%d left in the block for firmware to reclaim);"
-	     " %d good records, each reported once", only ? 1 : NR_CASES + 4, nleft, ngood);
+	info("%d bad cases on each of %d sources (%d left in the block for firmware to reclaim);"
+	     " %d good records, each reported once", only ? 1 : NR_CASES + 4, IS_X86 ? 2 : 3,
+	     nleft, ngood);
 	pass();
 	return 0;
 }
