@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-// rig-arch: arm64
 /*
  * ghes_fuzz: seeded random mutations of valid error records, written into
  * a real error status block and notified through real SEAs and SErrors,
@@ -10,7 +9,9 @@
  * and hands a record on.
  *
  * Sources (tests/hest/mkhest.py --sea 1 --sei 2, at EL1 under the hyp
- * stub): GHESv2 0, notified by SEA, and the first SEI-notified GHESv2.
+ * stub): GHESv2 0, notified by SEA, and the first SEI-notified GHESv2. On
+ * x86_64 (--sea 0 --nmi 1): the NMI-notified GHESv2, each record followed
+ * by an NMI IPI that the rig-only hook sends to this CPU.
  * "rig.fuzz=SEED,COUNT" on the command line (default 1,1000): COUNT
  * records per source from a xorshift generator seeded with SEED, the same
  * records for the same seed. Each starts from one of four valid records (a memory
@@ -38,9 +39,9 @@
  * lockdep report in the log. It prints how many records the kernel
  * cleared and how many it left.
  *
- * Real: the HEST, the SEAs, the SErrors, GHES, the CPER code, the trace
- * events. Simulated: firmware's writes, the mutations; who raises the
- * SError (EL2, not EL3).
+ * Real: the HEST, the SEAs, the SErrors, the NMIs, GHES, the CPER code,
+ * the trace events. Simulated: firmware's writes, the mutations; who
+ * raises the SError (EL2, not EL3) and sends the NMI (the rig-only hook).
  */
 #define _GNU_SOURCE
 #include <sys/mount.h>
@@ -176,8 +177,10 @@ static void notify(struct src *s, uint64_t iss)
 {
 	if (s->g->notify == NOTIFY_SEA)
 		sea();
-	else
+	else if (s->g->notify == NOTIFY_SEI)
 		proc_cmd("/proc/rig_serror", "el1 %llx", (unsigned long long)iss);
+	else
+		hold_cmd("nmi 0");	/* this CPU (the watchdog pinned it) */
 }
 
 /* Did the kernel clear the block and write read-ack (waiting @ms)? */
@@ -271,8 +274,8 @@ static void fuzz_source(struct src *s, unsigned long seed, unsigned long count,
 
 int main(void)
 {
-	unsigned long seed = 1, count = 1000;
-	struct src sea_src, sei_src;
+	unsigned long seed = 1, count = 1000, nsrc = 2;
+	struct src sea_src, sei_src, nmi_src;
 	const char *opt;
 	uint64_t pa;
 
@@ -283,10 +286,14 @@ int main(void)
 		fail("rig.fuzz=%s: want SEED[,COUNT]", opt);
 	rnd_state = seed * 0x9e3779b97f4a7c15ULL | 1;
 	hest_load();
-	src_setup(&sea_src, NOTIFY_SEA, "SEA");
-	src_setup(&sei_src, NOTIFY_SEI, "SEI");
+	if (IS_X86) {
+		src_setup(&nmi_src, NOTIFY_NMI, "NMI");
+	} else {
+		src_setup(&sea_src, NOTIFY_SEA, "SEA");
+		src_setup(&sei_src, NOTIFY_SEI, "SEI");
+		sea_setup();
+	}
 	pa = virt_to_phys_self(own_page());	/* what mutated records name */
-	sea_setup();
 
 	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) && errno != EBUSY)
 		fail("mount tracefs: %s", strerror(errno));
@@ -294,11 +301,16 @@ int main(void)
 	proc_cmd("/sys/kernel/tracing/events/ras/mc_event/enable", "1");
 
 	info("seed %lu, %lu records per source", seed, count);
-	fuzz_source(&sea_src, seed, count, pa);
-	fuzz_source(&sei_src, seed, count, pa);
+	if (IS_X86) {
+		fuzz_source(&nmi_src, seed, count, pa);
+		nsrc = 1;
+	} else {
+		fuzz_source(&sea_src, seed, count, pa);
+		fuzz_source(&sei_src, seed, count, pa);
+	}
 	info("seed %lu: %lu records (%lu memory, %lu ARM, %lu unknown, %lu two-section; %lu with block_status 0), %lu cleared by the kernel, %lu left; %d good records reported",
-	     seed, 2 * count, kind[0], kind[1], kind[2], kind[3], nempty,
-	     2 * count - nempty - nleft, nleft, ngood);
+	     seed, nsrc * count, kind[0], kind[1], kind[2], kind[3], nempty,
+	     nsrc * count - nempty - nleft, nleft, ngood);
 	pass();
 	return 0;
 }
