@@ -14,6 +14,10 @@
  *  - a notification type no ACPI version defines: refused, with a line
  *    naming it;
  *  - Enabled 0: no line needed, and the block is never read;
+ *  - with "ack-preserve" (scenario hest-bad too), a read-ack preserve
+ *    mask of 0xffff0000ffff0000 and a write value of 2: the source works,
+ *    and the kernel's acknowledgment keeps the preserved bits firmware
+ *    left in the register and sets the write value (ACPI 6.5, 18.3.2.8);
  *  - every other source (the SEA one, the polled GHESv2 and GHES v1):
  *    works.
  * "Works": a record firmware posts is taken (block cleared, read-ack
@@ -38,10 +42,15 @@
 #define ESTATUS_MAX	0x10000	/* GHES_ESTATUS_MAX_SIZE */
 #define NOTIFY_MAX	11	/* ACPI 6.5: software delegated exception */
 
+/* What firmware leaves in a read-ack register while a record is out:
+ * the preserve mask keeps the bits it covers. */
+#define ACK_PENDING	0xa5a5c3c35a5a3c3cULL
+
 struct post {
 	struct ghes_src *g;
 	volatile void *blk, *ack;
 	uint64_t pa;
+	uint64_t ack_done;	/* the read-ack register once acknowledged */
 };
 
 static void post(struct post *p, struct ghes_src *g)
@@ -50,7 +59,13 @@ static void post(struct post *p, struct ghes_src *g)
 	p->blk = ghes_block_map(g, 1024);
 	p->ack = g->ack ? devmem_map(g->ack, 8) : NULL;
 	p->pa = virt_to_phys_self(own_page());
-	fw_post_mem_error(p->blk, p->ack, p->pa);
+	p->ack_done = (ACK_PENDING & g->ack_preserve) | g->ack_write;
+	if (p->ack && g->ack_preserve) {
+		wr64(p->ack, ACK_PENDING & ~g->ack_write);
+		fw_post_mem_error(p->blk, NULL, p->pa);
+	} else {
+		fw_post_mem_error(p->blk, p->ack, p->pa);
+	}
 	if (g->notify == NOTIFY_SEA)
 		sea();
 }
@@ -60,10 +75,10 @@ static int taken(struct post *p, int ms)
 	int waited;
 
 	/* The kernel clears block_status, then writes read-ack: both. */
-	for (waited = 0; (rd32(p->blk) || (p->ack && rd64(p->ack) != p->g->ack_write)) &&
+	for (waited = 0; (rd32(p->blk) || (p->ack && rd64(p->ack) != p->ack_done)) &&
 	     waited < ms; waited += 10)
 		msleep(10);
-	return !rd32(p->blk) && (!p->ack || rd64(p->ack) == p->g->ack_write);
+	return !rd32(p->blk) && (!p->ack || rd64(p->ack) == p->ack_done);
 }
 
 static void want_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -121,8 +136,10 @@ static void works(struct post *p, const char *what)
 	int n;
 
 	if (!taken(p, 3000))
-		fail("source %d (%s): its record was not taken: block_status 0x%x",
-		     p->g->source_id, what, rd32(p->blk));
+		fail("source %d (%s): its record was not taken: block_status 0x%x, read-ack 0x%llx, want 0x%llx",
+		     p->g->source_id, what, rd32(p->blk),
+		     p->ack ? (unsigned long long)rd64(p->ack) : 0ULL,
+		     (unsigned long long)p->ack_done);
 	n = mf_reports(p->pa, 5000);
 	if (n != 1)
 		fail("source %d (%s): its page went through memory_failure() %d times, want 1",
@@ -172,6 +189,13 @@ int main(void)
 			want_line("Unknown notification type: %u for generic hardware error source: %d",
 				  g->notify, g->source_id);
 			never_read(&p[i], "unknown notification type");
+			bad++;
+		} else if (g->ack_preserve) {
+			works(&p[i], "read-ack preserve mask");
+			info("source %d: read-ack 0x%llx after the acknowledgment: 0x%llx kept, 0x%llx written",
+			     g->source_id, (unsigned long long)rd64(p[i].ack),
+			     (unsigned long long)(ACK_PENDING & g->ack_preserve),
+			     (unsigned long long)g->ack_write);
 			bad++;
 		} else if (g->block_len > ESTATUS_MAX) {
 			want_line("Error status block length is too long: %u for generic hardware error source: %d.",

@@ -19,7 +19,10 @@ its memory map):
 --bad adds, after those, one polled GHESv2 source per KIND that firmware
 got wrong: "small" (an error status block length of 8, less than its
 header), "huge" (0xffffffff), "notify" (notification type 0x1f, which no
-ACPI version defines), "disabled" (Enabled 0), "dup" (source id 0 again).
+ACPI version defines), "disabled" (Enabled 0), "dup" (source id 0 again);
+or described in a way firmware rarely does: "ack-preserve" (a read-ack
+preserve mask of 0xffff0000ffff0000 and a write value of 2, where the
+other sources have 0 and 1).
 
 Writes OUTDIR/hest.asl, OUTDIR/regs.bin (the register page, to preload at
 ADDR) and OUTDIR/layout.txt (one line per source, for the guest).
@@ -44,7 +47,8 @@ def gas(name, addr):
 """
 
 
-def ghes(v2, sid, notify, poll_ms, esa, ack, blen=BLOCK_LEN, enabled=1):
+def ghes(v2, sid, notify, poll_ms, esa, ack, blen=BLOCK_LEN, enabled=1,
+         preserve=0, write=1):
     t = f"""[0002] Subtable Type : {'000A' if v2 else '0009'}
 [0002] Source Id : {sid:04X}
 [0002] Related Source Id : FFFF
@@ -69,8 +73,8 @@ def ghes(v2, sid, notify, poll_ms, esa, ack, blen=BLOCK_LEN, enabled=1):
 """
     if v2:
         t += gas("Read Ack Register", ack)
-        t += """[0008] Read Ack Preserve : 0000000000000000
-[0008] Read Ack Write : 0000000000000001
+        t += f"""[0008] Read Ack Preserve : {preserve:016X}
+[0008] Read Ack Write : {write:016X}
 """
     return t + "\n"
 
@@ -86,17 +90,19 @@ def main():
     a = ap.parse_args()
 
     # (v2, notify type, poll interval, source id or None, block length,
-    # enabled)
-    ok = (None, BLOCK_LEN, 1)
+    # enabled, read-ack preserve mask, read-ack write value)
+    ok = (None, BLOCK_LEN, 1, 0, 1)
     srcs = ([(True, 8, 0) + ok] * a.sea + [(True, 4, 0) + ok] * a.nmi +
             [(True, 9, 0) + ok] * a.sei +
             [(True, 0, POLL_MS) + ok, (False, 0, POLL_MS) + ok])
     bad = {
-        "small": (True, 0, POLL_MS, None, 8, 1),
-        "huge": (True, 0, POLL_MS, None, 0xFFFFFFFF, 1),
-        "notify": (True, 0x1F, POLL_MS, None, BLOCK_LEN, 1),
-        "disabled": (True, 0, POLL_MS, None, BLOCK_LEN, 0),
-        "dup": (True, 0, POLL_MS, 0, BLOCK_LEN, 1),
+        "small": (True, 0, POLL_MS, None, 8, 1, 0, 1),
+        "huge": (True, 0, POLL_MS, None, 0xFFFFFFFF, 1, 0, 1),
+        "notify": (True, 0x1F, POLL_MS, None, BLOCK_LEN, 1, 0, 1),
+        "disabled": (True, 0, POLL_MS, None, BLOCK_LEN, 0, 0, 1),
+        "dup": (True, 0, POLL_MS, 0, BLOCK_LEN, 1, 0, 1),
+        "ack-preserve": (True, 0, POLL_MS, None, BLOCK_LEN, 1,
+                         0xFFFF0000FFFF0000, 2),
     }
     for kind in filter(None, a.bad.split(",")):
         srcs.append(bad[kind])
@@ -105,12 +111,13 @@ def main():
     body = ""
     regs = bytearray(16 * len(srcs))
     layout = []
-    for k, (v2, notify, poll, sid, blen, enabled) in enumerate(srcs):
+    for k, (v2, notify, poll, sid, blen, enabled, preserve,
+            write) in enumerate(srcs):
         esa = a.base + 16 * k
         ack = a.base + 16 * k + 8
         blk = a.base + BLOCK_OFF + k * BLOCK_STRIDE
         body += ghes(v2, k if sid is None else sid, notify, poll, esa,
-                     ack if v2 else 0, blen, enabled)
+                     ack if v2 else 0, blen, enabled, preserve, write)
         struct.pack_into("<QQ", regs, 16 * k, blk, 1 if v2 else 0)
         layout.append(f"{k} {'v2' if v2 else 'v1'} {notify} {esa:#x} "
                       f"{ack if v2 else 0:#x} {blk:#x} {BLOCK_LEN}")
