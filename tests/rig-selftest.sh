@@ -52,34 +52,34 @@ v 1 "no RIG-DONE"            "${ban}RIG-PASS: t\n${ex}" 0
 v 1 "failed KUnit case"      "${ban}RIG-PASS: t\n    not ok 3 ghes_test_reentry\n${ex}RIG-DONE\n" 0
 v 1 "timeout"                "${ban}RIG-PASS: t\n${ex}RIG-DONE\n" 124
 v 1 "another kernel booted"  "Linux version 7.3.4+ (rig) #2\nRIG-PASS: t\n${ex}RIG-DONE\n" 0
+# traces NAME LOG LINE...: the verdict on LOG shows each "call trace:" LINE.
+traces() {
+	local name=$1 log=$2 line miss=
+	shift 2
+	printf '%b' "${ban}RIG-PASS: t\n${log}${ex}RIG-DONE\n" > "$tmp/log"
+	"$S/verdict.sh" "$tmp/log" 0 t > "$tmp/out" 2>&1 || true
+	for line in "$@"; do
+		grep -qxF "  call trace: $line" "$tmp/out" || miss=1
+	done
+	if [ -z "$miss" ]; then
+		ok "verdict: $name"
+	else
+		no "verdict: $name"
+		sed 's/^/     | /' "$tmp/out"
+	fi
+}
 # The call trace line: innermost first, timestamps and "(P)" marks gone.
-printf '%b' "${ban}RIG-PASS: t\nCall trace:\n[    7.08]  hex_dump_to_buffer+0x3a4/0x4dc (P)\n[    7.09]  print_hex_dump+0xd8/0x148\n[    7.10] Kernel panic - not syncing: x\n${ex}RIG-DONE\n" > "$tmp/log"
-"$S/verdict.sh" "$tmp/log" 0 t > "$tmp/out" 2>&1 || true
-if grep -qx '  call trace: hex_dump_to_buffer+0x3a4/0x4dc < print_hex_dump+0xd8/0x148' "$tmp/out"; then
-	ok "verdict: a call trace on one line"
-else
-	no "verdict: a call trace on one line"
-	sed 's/^/     | /' "$tmp/out"
-fi
+traces "a call trace on one line" \
+	"Call trace:\n[    7.08]  hex_dump_to_buffer+0x3a4/0x4dc (P)\n[    7.09]  print_hex_dump+0xd8/0x148\n[    7.10] Kernel panic - not syncing: x\n" \
+	"hex_dump_to_buffer+0x3a4/0x4dc < print_hex_dump+0xd8/0x148"
 # When another CPU's report comes first, the oops' own trace has a line too.
-printf '%b' "${ban}RIG-PASS: t\nCall trace:\n[    1.68]  gic_handle_irq+0xb0/0xbc (P)\n[    1.69] x\nCall trace:\n[    1.74]  __memcpy+0x10/0x44 (P)\n[    1.75]  log_arm_hw_error+0x1d8/0x2c4\n${ex}RIG-DONE\n" > "$tmp/log"
-"$S/verdict.sh" "$tmp/log" 0 t > "$tmp/out" 2>&1 || true
-if grep -qx '  call trace: gic_handle_irq+0xb0/0xbc' "$tmp/out" &&
-   grep -qx '  call trace: __memcpy+0x10/0x44 < log_arm_hw_error+0x1d8/0x2c4' "$tmp/out"; then
-	ok "verdict: each of two call traces on a line of its own"
-else
-	no "verdict: each of two call traces on a line of its own"
-	sed 's/^/     | /' "$tmp/out"
-fi
+traces "each of two call traces on a line of its own" \
+	"Call trace:\n[    1.68]  gic_handle_irq+0xb0/0xbc (P)\n[    1.69] x\nCall trace:\n[    1.74]  __memcpy+0x10/0x44 (P)\n[    1.75]  log_arm_hw_error+0x1d8/0x2c4\n" \
+	"gic_handle_irq+0xb0/0xbc" "__memcpy+0x10/0x44 < log_arm_hw_error+0x1d8/0x2c4"
 # Two CPUs oopsing at once: another CPU's registers between the frames.
-printf '%b' "${ban}RIG-PASS: t\nCall trace:\n[    0.77]  x18: 00000000ffffffff\n[    0.77]  __memcpy+0x10/0x44 (P)\n[    0.77] x8 : 3ffffffffffbffff x7 : fff00000bbe30000\n[    0.77]  log_arm_hw_error+0x1d8/0x2c4\n[    0.77] Code: d503245f d503201f\n[    0.78]  el0t_64_sync+0x154/0x158\n${ex}RIG-DONE\n" > "$tmp/log"
-"$S/verdict.sh" "$tmp/log" 0 t > "$tmp/out" 2>&1 || true
-if grep -qx '  call trace: __memcpy+0x10/0x44 < log_arm_hw_error+0x1d8/0x2c4' "$tmp/out"; then
-	ok "verdict: a call trace through another CPU's registers, to its Code: line"
-else
-	no "verdict: a call trace through another CPU's registers, to its Code: line"
-	sed 's/^/     | /' "$tmp/out"
-fi
+traces "a call trace through another CPU's registers, to its Code: line" \
+	"Call trace:\n[    0.77]  x18: 00000000ffffffff\n[    0.77]  __memcpy+0x10/0x44 (P)\n[    0.77] x8 : 3ffffffffffbffff x7 : fff00000bbe30000\n[    0.77]  log_arm_hw_error+0x1d8/0x2c4\n[    0.77] Code: d503245f d503201f\n[    0.78]  el0t_64_sync+0x154/0x158\n" \
+	"__memcpy+0x10/0x44 < log_arm_hw_error+0x1d8/0x2c4"
 RIG_ALLOW_PANIC=1 v 0 "expected panic" "${ban}RIG-PASS: t\n${ex}Kernel panic - not syncing: Fatal hardware error!\n" 0
 
 # 2. expect-fail.sh: only the failure it is for
