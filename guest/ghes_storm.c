@@ -86,7 +86,7 @@ struct src {
 static struct src srcs[NTAG];
 static volatile int phase_done;
 static volatile unsigned long nunbinds, min_unbinds;
-static int nmi_other;			/* x86_64 phase 2: NMI the other CPU */
+static int nmi_other;			/* x86_64: NMI the CPU that did not post */
 static unsigned long max_records;	/* per source, over the run */
 
 /* Build record @seq of @s: corrected, one unknown section, 16 bytes. */
@@ -187,9 +187,9 @@ static void *poller(void *arg)
 	return NULL;
 }
 
-/* Phase 3: unbind and bind again each notified source, in turn, until the
- * phase ends. Firmware posts records to an unbound source too: binding it
- * reports what it finds in the block. */
+/* An unbinding phase: unbind and bind again each notified source, in
+ * turn, until the phase ends. Firmware posts records to an unbound source
+ * too: binding it reports what it finds in the block. */
 static void *rebinder(void *arg)
 {
 	const int *tags = arg;
