@@ -627,13 +627,13 @@ int main(void)
 			     only);
 
 	/*
-	 * Wait for the first good record's report and then for a quiet log,
+	 * Wait for the last good record's report and then for a quiet log,
 	 * then count every good record's reports in one read of it: reading
 	 * the whole log for each of 198 records took 45 s.
 	 */
 	doing = "counting the good records";
 	if (ngood)
-		mf_reports(good_pa[0], 5000);
+		mf_reports(good_pa[ngood - 1], 5000);
 	log = kmsg_read();
 	for (i = 0; i < ngood; i++) {
 		snprintf(pat, sizeof(pat), "Memory failure: %#llx: recovery action",

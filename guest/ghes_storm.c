@@ -37,7 +37,7 @@
  * wrote it; phase 2 sent to the other CPU; phase 3 as phase 1, with the
  * unbinding. The polled source is fed in every phase. "rig.storm=N"
  * (default 3400): N records per notified source and phase; in an
- * unbinding phase N/4, or more until the sources have been unbound 30
+ * unbinding phase N/4, or more until the sources have been unbound 60
  * times. After each phase the trace is counted.
  *
  * On 7.3, binding a source reports a record its block holds from process
@@ -49,7 +49,7 @@
  * Passes when every record was taken within 5 s of its notification, the
  * trace holds each record exactly once (counted twice, 500 ms apart, so a
  * late duplicate is seen) and no other, the trace buffers lost nothing,
- * an unbinding phase unbound at least 30 times, the heartbeat never stopped
+ * an unbinding phase unbound at least 60 times, the heartbeat never stopped
  * for 2 s, and the host finds no oops, WARN, KASAN, UBSAN or lockdep
  * report in the log.
  *
@@ -67,7 +67,7 @@
 #define TRACING		"/sys/kernel/tracing"
 #define STORM_MAGIC	0x4d525453	/* "STRM", after the number and source */
 #define NTAG		4
-#define MIN_UNBINDS	30
+#define MIN_UNBINDS	60
 
 enum { TAG_SEA, TAG_SEI, TAG_NMI, TAG_POLL };
 static const char *const tag_name[NTAG] = { "SEA", "SEI", "NMI", "polled" };
@@ -86,6 +86,8 @@ struct src {
 static struct src srcs[NTAG];
 static volatile int phase_done;
 static volatile unsigned long nunbinds, min_unbinds;
+static volatile unsigned long ntaken_by_other;	/* before its writer notified */
+static volatile unsigned long nbound_with_record;	/* bound with a record waiting */
 static int nmi_other;			/* x86_64: NMI the CPU that did not post */
 static unsigned long max_records;	/* per source, over the run */
 
@@ -137,9 +139,13 @@ static void post_next(struct src *s, int cpu)
 	long t0;
 
 	fw_post_record(s->blk, s->ack, w, len);
-	if (cpu >= 0)
-		notify(s, cpu);
 	t0 = now_ms();
+	if (cpu >= 0) {
+		/* The other CPU's notification may have taken it already. */
+		if (is_clear(s))
+			__atomic_fetch_add(&ntaken_by_other, 1, __ATOMIC_RELAXED);
+		notify(s, cpu);
+	}
 	while (!is_clear(s)) {
 		if (now_ms() - t0 > 5000)
 			fail("%s: record %lu was not taken within 5 s", tag_name[s->tag], seq);
@@ -194,13 +200,19 @@ static void *rebinder(void *arg)
 {
 	const int *tags = arg;
 	char dev[32];
-	int i = 0;
+	int i = 0, err;
 
 	while (!phase_done) {
-		snprintf(dev, sizeof(dev), "GHES.%d", srcs[tags[i]].g->source_id);
-		if (!proc_try("/sys/bus/platform/drivers/GHES/unbind", "%s", dev))
-			__atomic_fetch_add(&nunbinds, 1, __ATOMIC_RELAXED);
+		const struct src *s = &srcs[tags[i]];
+
+		snprintf(dev, sizeof(dev), "GHES.%d", s->g->source_id);
+		err = proc_try("/sys/bus/platform/drivers/GHES/unbind", "%s", dev);
+		if (err)
+			fail("unbind %s: %s", dev, strerror(err));
+		__atomic_fetch_add(&nunbinds, 1, __ATOMIC_RELAXED);
 		msleep(2);
+		if (rd32(s->blk))	/* binding must report it */
+			__atomic_fetch_add(&nbound_with_record, 1, __ATOMIC_RELAXED);
 		proc_cmd("/sys/bus/platform/drivers/GHES/bind", "%s", dev);
 		msleep(20);
 		i = tags[i + 1] >= 0 ? i + 1 : 0;
@@ -244,7 +256,7 @@ static void storm(int phase, const int *tags, unsigned long n, int rebind)
 {
 	struct worker w[2 * NTAG];
 	pthread_t t[2 * NTAG], pt, rt;
-	unsigned long before[NTAG], busy[NTAG], naps[NTAG], unbinds0;
+	unsigned long before[NTAG], busy[NTAG], naps[NTAG], unbinds0, waiting0;
 	int i, nt = 0, ntags;
 	long t0 = now_ms();
 
@@ -259,6 +271,7 @@ static void storm(int phase, const int *tags, unsigned long n, int rebind)
 	if (pthread_create(&pt, NULL, poller, &srcs[TAG_POLL]))
 		fail("pthread_create: %s", strerror(errno));
 	unbinds0 = nunbinds;
+	waiting0 = nbound_with_record;
 	min_unbinds = rebind ? unbinds0 + MIN_UNBINDS : 0;
 	if (rebind && pthread_create(&rt, NULL, rebinder, (void *)tags))
 		fail("pthread_create: %s", strerror(errno));
@@ -277,6 +290,9 @@ static void storm(int phase, const int *tags, unsigned long n, int rebind)
 		check(nunbinds - unbinds0 >= MIN_UNBINDS,
 		      "phase %d unbound a source %lu times (at least %d)",
 		      phase, nunbinds - unbinds0, MIN_UNBINDS);
+		check(nbound_with_record > waiting0,
+		      "phase %d bound a source with a record waiting in its block %lu times (at least 1)",
+		      phase, nbound_with_record - waiting0);
 	}
 	for (i = 0; i < NTAG; i++)
 		if (srcs[i].next != before[i])
@@ -315,18 +331,19 @@ static int raw_bytes(const char *line, uint8_t *out, int n)
 {
 	const char *p = strstr(line, "raw data:");
 	int got = 0;
-	unsigned int v;
+	unsigned long v;
 
 	if (!p)
 		return 0;
 	p += strlen("raw data:");
-	while (got < n && *p && *p != '\n') {
-		if (sscanf(p, "%2x", &v) == 1 && p[1] && p[1] != ' ') {
-			out[got++] = v;
-			p += 2;
-		} else {
-			p++;
-		}
+	while (got < n) {
+		char *end;
+
+		v = strtoul(p, &end, 16);	/* "xx xx ...": one byte each */
+		if (end == p || end - p > 3 || v > 0xff)
+			break;
+		out[got++] = v;
+		p = end;
 	}
 	return got;
 }
@@ -390,11 +407,14 @@ static void trace_lost_nothing(void)
  * trace exactly once: counted, and counted again 500 ms later, so that a
  * late duplicate shows.
  */
+static unsigned long nlost, ndup;
+
 static void count_exactly_once(int phase, unsigned int *seen)
 {
 	unsigned long total, again, posted = 0, i;
 	int t, bad = 0;
 
+	nlost = ndup = 0;
 	msleep(500);
 	total = trace_count(seen);
 	msleep(500);
@@ -404,11 +424,18 @@ static void count_exactly_once(int phase, unsigned int *seen)
 	trace_lost_nothing();
 	for (t = 0; t < NTAG; t++) {
 		posted += srcs[t].next;
-		for (i = 0; i < srcs[t].next; i++)
-			if (seen[t * max_records + i] != 1 && bad++ < 10)
-				info("%s record %lu: traced %u times", tag_name[t], i,
-				     seen[t * max_records + i]);
+		for (i = 0; i < srcs[t].next; i++) {
+			unsigned int c = seen[t * max_records + i];
+
+			nlost += !c;
+			ndup += c > 1;
+			if (c != 1 && bad++ < 10)
+				info("%s record %lu: traced %u times", tag_name[t], i, c);
+		}
 	}
+	if (bad)
+		info("after phase %d: %lu records never traced, %lu traced more than once",
+		     phase, nlost, ndup);
 	check(!bad, "after phase %d, records traced other than exactly once: %d", phase, bad);
 	check(total == posted, "after phase %d, records traced %lu, posted %lu",
 	      phase, total, posted);
@@ -442,8 +469,8 @@ int main(void)
 
 	rig_name = "ghes_storm";
 	opt = cmdline_find("rig.storm");
-	if (opt && sscanf(opt, "%lu", &n) != 1)
-		fail("rig.storm=%s: want N", opt);
+	if (opt && (sscanf(opt, "%lu", &n) != 1 || n < 4))
+		fail("rig.storm=%s: want N, at least 4", opt);
 	hest_load();
 	if (IS_X86) {
 		src_setup(&srcs[TAG_NMI], ghes_find(NOTIFY_NMI, 0), TAG_NMI);
@@ -478,10 +505,14 @@ int main(void)
 	}
 	heartbeat_stop = 1;
 	pthread_join(hb, NULL);
-	info("%lu records (SEA %lu, SEI %lu, NMI %lu, polled %lu), each traced exactly once; 0 lost, 0 duplicated, 0 throttled; %lu unbinds; %d SIGBUS; the heartbeat's longest gap %ld ms",
+	info("%lu records (SEA %lu, SEI %lu, NMI %lu, polled %lu), each traced exactly once (%lu lost, %lu duplicated); %lu unbinds, %lu of them with a record waiting at the bind; %d SIGBUS; the heartbeat's longest gap %ld ms",
 	     srcs[TAG_SEA].next + srcs[TAG_SEI].next + srcs[TAG_NMI].next + srcs[TAG_POLL].next,
 	     srcs[TAG_SEA].next, srcs[TAG_SEI].next, srcs[TAG_NMI].next,
-	     srcs[TAG_POLL].next, nunbinds, nsigbus, heartbeat_max_ms);
+	     srcs[TAG_POLL].next, nlost, ndup, nunbinds, nbound_with_record, nsigbus,
+	     heartbeat_max_ms);
+	/* A figure, not a check: on x86_64 the window is too narrow to hit. */
+	info("records the other CPU's notification took before their writer notified: %lu",
+	     ntaken_by_other);
 	check(heartbeat_max_ms < 2000, "the heartbeat's longest gap: %ld ms (under 2000)",
 	      heartbeat_max_ms);
 	pass();

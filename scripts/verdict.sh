@@ -58,7 +58,8 @@ done
 # The first frames of each of the first three call traces, one line each,
 # innermost first: when one CPU oopses, another's report can come first.
 # Two CPUs that oops at once interleave their lines, so a trace ends at
-# its "Code:" or end-of-trace line, not at the first line that is not a
+# its "Code:", end-of-trace or "</TASK>" line, a blank line, or KASAN's
+# "Allocated by"/"Freed by" stacks, not at the first line that is not a
 # frame (another CPU's registers).
 while IFS= read -r trace; do
 	problem "call trace: $trace"
@@ -68,7 +69,9 @@ done < <(awk '/Call [Tt]race:/ { if (n) print ""; if (++t > 3) exit; on = 1; n =
 		if (n < 8) printf "%s%s", n++ ? " < " : "", $0
 		next
 	}
-	on && /Code: |---\[ end trace|Kernel panic|^RIG-/ { on = 0; if (n) print ""; n = 0 }
+	on && /Code: |---\[ end trace|<\/TASK>|Allocated by|Freed by|Kernel panic|^RIG-|^\[[^]]*\] *$/ {
+		on = 0; if (n) print ""; n = 0
+	}
 	END { if (on && n) print "" }' "$log")
 if [ -n "${RIG_EXPECT:-}" ] && ! grep -qE "$RIG_EXPECT" "$log"; then
 	problem "log lacks /$RIG_EXPECT/"
