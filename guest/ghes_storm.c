@@ -42,9 +42,9 @@
  *
  * On 7.3, binding a source reports a record its block holds from process
  * context, while the NMI-like path of another CPU may be reading the same
- * record: records are reported twice (36 in 47 unbinds on x86_64). 7.3
- * has no SEI either: on arm64 its phase 3's first SEI record would never
- * be taken.
+ * record: records are reported twice (2 to 17 in a run on arm64, 7 to 36
+ * on x86_64). 7.3 has no SEI either: on arm64 its phase 3's first SEI
+ * record would never be taken.
  *
  * Passes when every record was taken within 5 s of its notification, the
  * trace holds each record exactly once (counted twice, 500 ms apart, so a
