@@ -4,7 +4,9 @@
 # Each case prints "ok ..." or "FAIL ...".
 . "$(dirname "$0")/../scripts/lib.sh"
 # Cases 3 and 4 reset the tree they are given: always the tests' own tree,
-# never the developer's work tree, even when run by hand.
+# never the developer's work tree, even when run by hand. Case 8 makes
+# that tree again: never run this beside a "make test" that uses the same
+# RIG_CACHE (a build under way then compiles the wrong tree).
 export RIG_TREE=$RIG_CACHE/test/linux
 S=$RIG_TOP/scripts
 T=$RIG_TOP/tests
