@@ -179,12 +179,14 @@ static inline void pin_cpu(int cpu)
 #define NOTIFY_SEA		8
 #define NOTIFY_SEI		9
 #define NOTIFY_GSIV		10
+#define NOTIFY_SDEI		11
 
 struct ghes_src {
 	int type;		/* 9 or 10 */
 	int source_id;
 	int enabled;
 	int notify;
+	uint32_t vector;	/* an SDEI source's event number */
 	uint32_t block_len;
 	uint64_t esa;		/* error status address register */
 	uint64_t ack;		/* read ack register (v2), else 0 */
@@ -275,6 +277,7 @@ static inline void hest_load(void)
 			g->enabled = t[off + 7];
 			g->esa = get64(t + off + 24);
 			g->notify = t[off + 32];
+			g->vector = get32(t + off + 40);
 			g->block_len = get32(t + off + 60);
 			if (type == HEST_TYPE_GHES_V2) {
 				g->ack = get64(t + off + 68);

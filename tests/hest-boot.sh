@@ -5,8 +5,9 @@
 #
 # tests/hest/mkhest.py writes the table (64 SEA GHESv2 sources, a polled
 # GHESv2 and a polled GHES v1) and the registers firmware would leave;
-# iasl compiles the table; the initrd carries it to the kernel's ACPI
-# table upgrade. The registers and blocks live in a 16 MiB cold-plugged
+# iasl compiles the table (and the SDEI table mkhest.py writes when asked
+# for SDEI sources); the initrd carries them to the kernel's ACPI table
+# upgrade. The registers and blocks live in a 16 MiB cold-plugged
 # DIMM at 0xC0000000, which edk2 leaves out of the EFI memory map (so the
 # kernel maps it as device memory, as it does real firmware regions), and
 # QEMU's loader device preloads the register page before firmware runs.
@@ -27,9 +28,12 @@ esac
 # RIG_HEST: other mkhest.py source options, e.g. "--sea 1 --sei 2"
 [ -n "${RIG_HEST:-}" ] && read -ra srcs <<<"$RIG_HEST"
 python3 "$RIG_TOP/tests/hest/mkhest.py" "$d" "${srcs[@]}" --base "$base"
-(cd "$d" && iasl -tc hest.asl >iasl.log 2>&1) || { cat "$d/iasl.log"; die "iasl could not compile the HEST"; }
 mkdir -p "$d/acpi"
-cp "$d/hest.aml" "$d/acpi/"
+for t in hest sdei; do	# the SDEI table only with SDEI sources
+	[ -f "$d/$t.asl" ] || continue
+	(cd "$d" && iasl -tc "$t.asl" >iasl.log 2>&1) || { cat "$d/iasl.log"; die "iasl could not compile $t.asl"; }
+	cp "$d/$t.aml" "$d/acpi/"
+done
 RIG_ACPI_DIR=$d/acpi RIG_MEM="2G,slots=2,maxmem=4G" \
 RIG_EXPECT=${RIG_EXPECT-'ACPI: Table Upgrade: install \[HEST'} \
 	"$RIG_TOP/scripts/boot.sh" "$arch" "$img" "$log" "${tests[@]}" -- "$@" \

@@ -37,6 +37,10 @@ el2)
 	export RIG_MACHINE=virtualization=on
 	RIG_APPEND="kvm-arm.mode=none id_aa64mmfr1.vh=0 $RIG_APPEND"
 	export RIG_EXPECT='rig-serror: EL2 vSError injector ready' ;;
+sdei)	# as el2, the EL2 stub playing SDEI firmware (the SDEI table tells it)
+	export RIG_MACHINE=virtualization=on
+	RIG_APPEND="kvm-arm.mode=none id_aa64mmfr1.vh=0 $RIG_APPEND"
+	export RIG_EXPECT='rig-sdei: EL2 SDEI firmware stand-in ready' ;;
 kvm)	# the kernel at EL2, a KVM host (VHE unless the append says nvhe)
 	export RIG_MACHINE=virtualization=on
 	export RIG_EXPECT='rig-kvm: guest hvc #0x5e1 becomes an SError exit' ;;
@@ -58,7 +62,7 @@ esac
 case "$kind" in
 ras)	exec env RIG_MACHINE=ras=on "$RIG_TOP/scripts/boot.sh" "$arch" "$img" "$log" "$program" ;;
 plain)	exec "$RIG_TOP/scripts/boot.sh" "$arch" "$img" "$log" "$program" ;;
-hest|el2|kvm)
+hest|el2|sdei|kvm)
 	[ "$program" = nmi_x86 ] && export RIG_DRIVER="$RIG_TOP/tests/qmp-nmi.py"
 	exec env RIG_HEST="$hest" "$RIG_TOP/tests/hest-boot.sh" "$arch" "$img" "$log" "$program" ;;
 *)	die "scenario $name: unknown machine '$machine'" ;;

@@ -2,11 +2,13 @@
 """Make a HEST (iasl data-table source) and the register image firmware
 would leave in memory for it.
 
-  mkhest.py OUTDIR [--sea N] [--nmi M] [--sei K] [--bad KIND,...] [--base ADDR]
+  mkhest.py OUTDIR [--sea N] [--nmi M] [--sei K] [--sdei EV,...]
+            [--bad KIND,...] [--base ADDR]
 
 Sources, in this order of ids: N GHESv2 notified by SEA (arm64), M GHESv2
 notified by NMI (x86), K GHESv2 notified by SEI (arm64), one GHESv2
-polled, one GHES v1 polled. All
+notified by SDEI per event number EV (arm64; the notification's vector),
+one GHESv2 polled, one GHES v1 polled. All
 registers and blocks live in a region at ADDR that the kernel does not
 treat as RAM (a cold-plugged DIMM, which the UEFI firmware leaves out of
 its memory map):
@@ -24,7 +26,9 @@ or described in a way firmware rarely does: "ack-preserve" (a read-ack
 preserve mask of 0xffff0000ffff0000 and a write value of 2, where the
 other sources have 0 and 1).
 
-Writes OUTDIR/hest.asl, OUTDIR/regs.bin (the register page, to preload at
+Writes OUTDIR/hest.asl (and, with --sdei, OUTDIR/sdei.asl: the SDEI
+table, a bare header, by which the kernel knows SDEI firmware is there),
+OUTDIR/regs.bin (the register page, to preload at
 ADDR) and OUTDIR/layout.txt (one line per source, for the guest).
 """
 import argparse
@@ -48,7 +52,7 @@ def gas(name, addr):
 
 
 def ghes(v2, sid, notify, poll_ms, esa, ack, blen=BLOCK_LEN, enabled=1,
-         preserve=0, write=1):
+         preserve=0, write=1, vector=0):
     t = f"""[0002] Subtable Type : {'000A' if v2 else '0009'}
 [0002] Source Id : {sid:04X}
 [0002] Related Source Id : FFFF
@@ -64,7 +68,7 @@ def ghes(v2, sid, notify, poll_ms, esa, ack, blen=BLOCK_LEN, enabled=1,
 [0001] Notify Length : 1C
 [0002] Configuration Write Enable : 0000
 [0004] PollInterval : {poll_ms:08X}
-[0004] Vector : 00000000
+[0004] Vector : {vector:08X}
 [0004] Polling Threshold Value : 00000000
 [0004] Polling Threshold Window : 00000000
 [0004] Error Threshold Value : 00000000
@@ -85,16 +89,21 @@ def main():
     ap.add_argument("--sea", type=int, default=64)
     ap.add_argument("--nmi", type=int, default=0)
     ap.add_argument("--sei", type=int, default=0)
+    ap.add_argument("--sdei", default="")
     ap.add_argument("--bad", default="")
     ap.add_argument("--base", type=lambda s: int(s, 0), default=0xC0000000)
     a = ap.parse_args()
 
     # (v2, notify type, poll interval, source id or None, block length,
-    # enabled, read-ack preserve mask, read-ack write value)
+    # enabled, read-ack preserve mask, read-ack write value), and the
+    # notification's vector apart (an SDEI source's event number)
     ok = (None, BLOCK_LEN, 1, 0, 1)
+    events = [int(e, 0) for e in filter(None, a.sdei.split(","))]
     srcs = ([(True, 8, 0) + ok] * a.sea + [(True, 4, 0) + ok] * a.nmi +
-            [(True, 9, 0) + ok] * a.sei +
+            [(True, 9, 0) + ok] * a.sei + [(True, 11, 0) + ok] * len(events) +
             [(True, 0, POLL_MS) + ok, (False, 0, POLL_MS) + ok])
+    first_sdei = a.sea + a.nmi + a.sei
+    vectors = [0] * first_sdei + events + [0] * (len(srcs) - first_sdei - len(events))
     bad = {
         "small": (True, 0, POLL_MS, None, 8, 1, 0, 1),
         "huge": (True, 0, POLL_MS, None, 0xFFFFFFFF, 1, 0, 1),
@@ -106,6 +115,7 @@ def main():
     }
     for kind in filter(None, a.bad.split(",")):
         srcs.append(bad[kind])
+        vectors.append(0)
     assert 16 * len(srcs) <= BLOCK_OFF
 
     body = ""
@@ -117,7 +127,8 @@ def main():
         ack = a.base + 16 * k + 8
         blk = a.base + BLOCK_OFF + k * BLOCK_STRIDE
         body += ghes(v2, k if sid is None else sid, notify, poll, esa,
-                     ack if v2 else 0, blen, enabled, preserve, write)
+                     ack if v2 else 0, blen, enabled, preserve, write,
+                     vectors[k])
         struct.pack_into("<QQ", regs, 16 * k, blk, 1 if v2 else 0)
         layout.append(f"{k} {'v2' if v2 else 'v1'} {notify} {esa:#x} "
                       f"{ack if v2 else 0:#x} {blk:#x} {BLOCK_LEN}")
@@ -138,6 +149,10 @@ def main():
     os.makedirs(a.outdir, exist_ok=True)
     with open(os.path.join(a.outdir, "hest.asl"), "w") as f:
         f.write(head + body)
+    if events:
+        with open(os.path.join(a.outdir, "sdei.asl"), "w") as f:
+            f.write(head.replace('"HEST"', '"SDEI"').replace("RIGHEST ", "RIGSDEI ")
+                    .split("\n\n")[0] + "\n")
     with open(os.path.join(a.outdir, "regs.bin"), "wb") as f:
         f.write(regs)
     with open(os.path.join(a.outdir, "layout.txt"), "w") as f:
