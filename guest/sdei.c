@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+// rig-arch: arm64
+/*
+ * sdei: GHES sources notified by SDEI (HEST notification type 11), through
+ * the kernel's own SDEI driver, entry code and stacks, dispatched by the
+ * rig's EL2 stand-in for SDEI firmware (tests/kernel/, rig_sdei.c; not
+ * part of the series).
+ *
+ * The HEST (tests/hest/mkhest.py --sdei 0x100,0x101,0x200) has three SDEI
+ * GHESv2 sources: event 0x100 (shared, normal), 0x101 (shared, critical),
+ * 0x200 (private, normal); the stand-in gives each event its type and
+ * priority. The program writes a record into a source's block as firmware
+ * would, then has the stand-in dispatch the source's event on a chosen CPU.
+ * rig.sdei= on the command line picks the test:
+ *
+ *   records  each source, a record dispatched with IRQs unmasked (the
+ *            kernel's handler ends with COMPLETE_AND_RESUME), and one with
+ *            IRQs masked (COMPLETE), on both CPUs; then an event with no
+ *            record: each record through memory_failure() once, each
+ *            block cleared and acknowledged, the empty event completed
+ *            with nothing reported
+ *   nest     R1 in the normal source, R2 in the critical one; the critical
+ *            event is dispatched inside the normal event's handler, on the
+ *            same CPU, while GHES checks R1's header (a rig-only kprobe
+ *            asks the stand-in): both reported once, nothing left
+ *   owner    one record R in the private source; CPU0's handler of the
+ *            event is held while it reads R (the rig-only hold hook), and
+ *            the same event is dispatched on CPU1: CPU1's handler must
+ *            come back while CPU0 is held (the source is CPU0's; 7.3
+ *            spins on the one lock that all normal SDEI events share),
+ *            leaving R in the block, and R is reported once
+ *
+ * Real: the kernel's SDEI driver and entry code (registration, the entry
+ * point, the CONTEXT, COMPLETE and COMPLETE_AND_RESUME calls, the SDEI
+ * stacks), GHES, memory_failure(), the ACPI tables. Simulated: firmware
+ * (the stand-in at EL2, not EL3; it dispatches when the test asks).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include "rig.h"
+
+#define HOLD_MS		5000
+
+struct src {
+	struct ghes_src *g;
+	volatile void *blk, *ack;
+	unsigned int event;
+};
+
+static struct src normal, critical, private_ev;
+
+static void src_init(struct src *s, unsigned int event)
+{
+	int i;
+
+	for (i = 0; (s->g = ghes_find(NOTIFY_SDEI, i)); i++)
+		if (s->g->vector == event)
+			break;
+	if (!s->g || !s->g->ack)
+		fail("no GHESv2 SDEI source for event %#x in the HEST", event);
+	s->blk = ghes_block_map(s->g, s->g->block_len);
+	s->ack = devmem_map(s->g->ack, 8);
+	s->event = event;
+}
+
+static int bound(struct src *s)
+{
+	char p[96];
+
+	snprintf(p, sizeof(p), "/sys/bus/platform/drivers/GHES/GHES.%d", s->g->source_id);
+	return access(p, F_OK) == 0;
+}
+
+static int block_done(struct src *s)
+{
+	return !rd32(s->blk) && rd64(s->ack) == s->g->ack_write;
+}
+
+/* Dispatch @s's event on @cpu; 0, or the errno the stand-in's write gave. */
+static int dispatch(struct src *s, int cpu, int irqsoff)
+{
+	pin_cpu(cpu);
+	return proc_try("/proc/rig_sdei", "%s %x",
+			irqsoff ? "dispatch-irqsoff" : "dispatch", s->event);
+}
+
+/* The stand-in's counts, printed by "stats" and read back from the log. */
+static void stats(unsigned long *resumed, unsigned long *completed)
+{
+	char *log, *p, *last = NULL;
+	unsigned long d, r;
+
+	proc_cmd("/proc/rig_sdei", "stats");
+	log = kmsg_read();
+	for (p = log; (p = strstr(p, "rig-sdei: dispatched ")); p++)
+		last = p;
+	if (!last || sscanf(last, "rig-sdei: dispatched %lu, completed %lu, "
+			    "completed and resumed %lu", &d, completed, &r) != 3)
+		fail("no counts from the stand-in");
+	*resumed = r;
+	free(log);
+}
+
+static void records(void)
+{
+	struct src *all[] = { &normal, &critical, &private_ev };
+	unsigned long r0, c0, r1, c1;
+	unsigned int i, k;
+	int err, n0;
+
+	stats(&r0, &c0);
+	for (i = 0; i < 3; i++) {
+		for (k = 0; k < 2; k++) {	/* CPU0, IRQs on; CPU1, IRQs off */
+			struct src *s = all[i];
+			uint64_t pa = virt_to_phys_self(own_page());
+
+			fw_post_mem_error(s->blk, s->ack, pa);
+			err = dispatch(s, k, k);
+			check(!err, "event %#x (source %d) dispatched on CPU%u, IRQs %s, and completed%s%s",
+			      s->event, s->g->source_id, k, k ? "masked" : "unmasked",
+			      err ? ": " : "", err ? strerror(err) : "");
+			check(mf_reports(pa, 5000) == 1,
+			      "its record went through memory_failure once");
+			check(block_done(s), "source %d cleared and acknowledged",
+			      s->g->source_id);
+		}
+	}
+	stats(&r1, &c1);
+	check(r1 - r0 >= 3 && c1 - c0 >= 3,
+	      "the kernel's handlers ended with COMPLETE_AND_RESUME (%lu) and COMPLETE (%lu)",
+	      r1 - r0, c1 - c0);
+
+	check(count_log("unsafe: exception during handler") == 0,
+	      "no handler took an exception (no rig breakpoint is armed in this test)");
+
+	/* No record: the handler finds nothing, and the event completes. */
+	n0 = count_log("[Hardware Error]:");
+	err = dispatch(&normal, 0, 0);
+	check(!err, "event %#x with no record dispatched and completed", normal.event);
+	msleep(500);
+	check(count_log("[Hardware Error]:") == n0, "nothing reported for it");
+}
+
+static void nest(void)
+{
+	uint64_t pa1 = virt_to_phys_self(own_page());
+	uint64_t pa2 = virt_to_phys_self(own_page());
+	int err, before;
+
+	fw_post_mem_error(normal.blk, normal.ack, pa1);
+	fw_post_mem_error(critical.blk, critical.ack, pa2);
+	before = count_log("inside the handler on CPU0: dispatched and completed");
+	pin_cpu(0);
+	err = proc_try("/proc/rig_sdei", "nest %x %x", normal.event, critical.event);
+	check(!err, "event %#x dispatched on CPU0, and %#x inside its handler%s%s",
+	      normal.event, critical.event, err ? ": " : "", err ? strerror(err) : "");
+	check(count_log("inside the handler on CPU0: dispatched and completed") == before + 1,
+	      "the critical event ran inside the normal one's handler, while GHES checked R1");
+	check(mf_reports(pa2, 5000) == 1, "R2, of the critical event, went through memory_failure once");
+	check(mf_reports(pa1, 5000) == 1, "R1, of the normal event, went through memory_failure once");
+	check(block_done(&normal) && block_done(&critical),
+	      "both sources cleared and acknowledged");
+}
+
+static void *owner_cpu0(void *arg)
+{
+	int err = dispatch(&private_ev, 0, 0);
+
+	(void)arg;
+	if (err)
+		fail("event %#x on CPU0: %s", private_ev.event, strerror(err));
+	return NULL;
+}
+
+static void owner(void)
+{
+	uint64_t pa = virt_to_phys_self(own_page());
+	int held, released, err;
+	pthread_t t;
+
+	fw_post_mem_error(private_ev.blk, private_ev.ack, pa);
+	pin_cpu(1);
+	held = count_log("rig-hold: holding copy on CPU0");
+	hold_cmd("copy 0 %d", HOLD_MS);
+	pthread_create(&t, NULL, owner_cpu0, NULL);
+	check(wait_log("rig-hold: holding copy on CPU0", held, 5000) > held,
+	      "CPU0's handler of event %#x is held while it reads the record",
+	      private_ev.event);
+	released = count_log("rig-hold: released");
+	err = dispatch(&private_ev, 1, 0);
+	check(!err, "event %#x dispatched on CPU1 too, and completed", private_ev.event);
+	check(count_log("rig-hold: released") == released,
+	      "CPU1's handler came back while CPU0 held the source");
+	msleep(200);
+	check(rd32(private_ev.blk) != 0,
+	      "R is still in the block while CPU0 holds the source: CPU1's handler left it to CPU0");
+	hold_cmd("release");
+	pthread_join(t, NULL);
+	check(mf_reports(pa, 5000) == 1, "the record went through memory_failure once");
+	check(block_done(&private_ev), "source %d cleared and acknowledged",
+	      private_ev.g->source_id);
+}
+
+int main(void)
+{
+	const char *test;
+
+	rig_name = "sdei";
+	test = cmdline_opt("rig.sdei");
+	info("test: %s", test);
+	hest_load();
+	src_init(&normal, 0x100);
+	src_init(&critical, 0x101);
+	src_init(&private_ev, 0x200);
+	check(count_log("SDEIv1.0 (0x524947) detected in firmware") == 1,
+	      "the kernel's SDEI driver found the stand-in");
+	check(bound(&normal) && bound(&critical) && bound(&private_ev),
+	      "GHES bound the three SDEI sources (registered and enabled their events)");
+
+	if (!strcmp(test, "records"))
+		records();
+	else if (!strcmp(test, "nest"))
+		nest();
+	else if (!strcmp(test, "owner"))
+		owner();
+	else
+		fail("unknown rig.sdei=%s", test);
+	pass();
+	return 0;
+}
