@@ -5,8 +5,10 @@
  * context that reported the previous one has acknowledged it and not yet
  * let go of the source, and notifies; that record must be reported.
  *
- * The HEST (tests/hest/mkhest.py --sea 1 --sei 2) has one SEA and two SEI
- * GHESv2 sources; rig.gap= on the command line picks the notification:
+ * The HEST (tests/hest/mkhest.py --sea 1 --sei 2, and for sdei
+ * --sdei 0x100,0x101,0x200) has one SEA and two SEI GHESv2 sources (and
+ * three notified by SDEI); rig.gap= on the command line picks the
+ * notification:
  *
  *   sea  CPU0 takes an SEA from user space for record R1 on the SEA source.
  *        The rig-only hook (tests/kernel/, "ack" point) holds CPU0 right
@@ -16,15 +18,21 @@
  *        the kernel does not retry; then the hold is released.
  *   sei  the same with SErrors: a virtual SError with an IMPLEMENTATION
  *        DEFINED syndrome on CPU0 for R1, then one on CPU1 for R2.
+ *   sdei the same with SDEI event 0x200, a private one, which the rig's
+ *        EL2 stand-in for SDEI firmware (tests/kernel/) dispatches on
+ *        CPU0 for R1, then on CPU1 for R2. CPU1's handler must come back
+ *        while CPU0 is held: in 7.3 it spins on the lock all normal SDEI
+ *        events share until the hold times out, and then reads R2 itself.
  *
  * Passes when: CPU1's notification counts as firmware's (the nofault load
- * fails with -EFAULT; the SError goes on), R1 and R2 each go through
+ * fails with -EFAULT; the SError goes on; the SDEI event completes), R1 and R2 each go through
  * memory_failure() exactly once, and the block ends cleared and
  * acknowledged. A record left in the block is reported by nobody: no other
  * notification comes.
  *
- * Real: the exceptions, GHES, memory_failure(). Simulated: firmware's
- * writes; who raises the SErrors (EL2, not EL3); the point where CPU0 is
+ * Real: the exceptions, the kernel's SDEI driver and entry code, GHES,
+ * memory_failure(). Simulated: firmware's writes; who raises the SErrors
+ * and dispatches the SDEI events (EL2, not EL3); the point where CPU0 is
  * held, by a rig-only kprobe.
  */
 #define _GNU_SOURCE
@@ -39,7 +47,8 @@
 
 static struct ghes_src *g;
 static volatile void *blk, *ack;
-static int sea;			/* rig.gap=sea, else sei */
+static int sea, sdei;		/* rig.gap=sea, =sdei, else sei */
+#define SDEI_EVENT	0x200
 static sigjmp_buf jb;
 static volatile int got_code;
 
@@ -60,6 +69,8 @@ static void *owner(void *arg)
 	if (sea) {
 		if (!sigsetjmp(jb, 1))
 			(void)rd32(devmem_map(UNASSIGNED_PA, 4));
+	} else if (sdei) {
+		proc_cmd("/proc/rig_sdei", "dispatch %x", SDEI_EVENT);
 	} else {
 		proc_cmd("/proc/rig_serror", "el1 %llx", ISS_IMPDEF);
 	}
@@ -72,7 +83,8 @@ int main(void)
 	char cmdline[4096] = "";
 	uint64_t pa1, pa2;
 	pthread_t t;
-	int held, before;
+	int held, before, i;
+	const char *what;
 	FILE *f;
 
 	rig_name = "owner_gap";
@@ -82,14 +94,23 @@ int main(void)
 	fclose(f);
 	if (strstr(cmdline, "rig.gap=sea"))
 		sea = 1;
+	else if (strstr(cmdline, "rig.gap=sdei"))
+		sdei = 1;
 	else if (!strstr(cmdline, "rig.gap=sei"))
-		fail("no rig.gap=sea|sei on the command line");
-	info("notification: %s", sea ? "SEA" : "SEI");
+		fail("no rig.gap=sea|sei|sdei on the command line");
+	what = sea ? "SEA" : sdei ? "SDEI" : "SEI";
+	info("notification: %s", what);
 
 	hest_load();
-	g = ghes_find(sea ? NOTIFY_SEA : NOTIFY_SEI, 0);
+	if (sdei) {
+		for (i = 0; (g = ghes_find(NOTIFY_SDEI, i)); i++)
+			if (g->vector == SDEI_EVENT)
+				break;
+	} else {
+		g = ghes_find(sea ? NOTIFY_SEA : NOTIFY_SEI, 0);
+	}
 	if (!g || !g->ack)
-		fail("no GHESv2 %s source in the HEST", sea ? "SEA" : "SEI");
+		fail("no GHESv2 %s source in the HEST", what);
 	blk = ghes_block_map(g, g->block_len);
 	ack = devmem_map(g->ack, 8);
 	pa1 = virt_to_phys_self(own_page());
@@ -113,6 +134,11 @@ int main(void)
 		proc_cmd("/proc/rig_serror", "nofault 0 %#llx", UNASSIGNED_PA);
 		check(count_log("nofault load on CPU1 returned -14") == before + 1,
 		      "CPU1's SEA for R2 counts as firmware's: the nofault load fails with -EFAULT");
+	} else if (sdei) {
+		before = count_log("rig-hold: released");
+		proc_cmd("/proc/rig_sdei", "dispatch %x", SDEI_EVENT);
+		check(count_log("rig-hold: released") == before,
+		      "CPU1's SDEI handler for R2 came back while CPU0 held the source");
 	} else {
 		before = count_log("vSError on CPU1 taken");
 		proc_cmd("/proc/rig_serror", "el1 %llx", ISS_IMPDEF);
