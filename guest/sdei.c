@@ -29,6 +29,14 @@
  *            come back while CPU0 is held (the source is CPU0's; 7.3
  *            spins on the one lock that all normal SDEI events share),
  *            leaving R in the block, and R is reported once
+ *   rebind   the normal shared source's GHES device unbound while its
+ *            event's handler runs (held by the hold hook while it reads
+ *            R1): the unbind waits for the handler, R1 is reported, the
+ *            event ends unregistered, and binding the device again works
+ *            (R2 reported through it); then 40 unbinds and binds while
+ *            CPU1 dispatches the event all the time, with records: every
+ *            bind works, every dispatch completes or is refused as
+ *            unregistered or disabled, the last record is reported
  *
  * Real: the kernel's SDEI driver and entry code (registration, the entry
  * point, the CONTEXT, COMPLETE and COMPLETE_AND_RESUME calls, the SDEI
@@ -163,6 +171,16 @@ static void nest(void)
 	      "both sources cleared and acknowledged");
 }
 
+static void *dispatch_cpu1_normal(void *arg)
+{
+	int err = dispatch(&normal, 1, 0);
+
+	(void)arg;
+	if (err)
+		fail("event %#x on CPU1: %s", normal.event, strerror(err));
+	return NULL;
+}
+
 static void *owner_cpu0(void *arg)
 {
 	int err = dispatch(&private_ev, 0, 0);
@@ -202,6 +220,150 @@ static void owner(void)
 	      private_ev.g->source_id);
 }
 
+static char dev_normal[32];
+static volatile int stop_dispatching;
+static volatile unsigned long ndispatched, nrefused, nposted;
+
+static void unbind_normal(void)
+{
+	int err = proc_try("/sys/bus/platform/drivers/GHES/unbind", "%s", dev_normal);
+
+	if (err)
+		fail("unbind %s: %s", dev_normal, strerror(err));
+}
+
+static int bind_normal(void)
+{
+	return proc_try("/sys/bus/platform/drivers/GHES/bind", "%s", dev_normal);
+}
+
+static volatile int unbind_done;
+
+static void *unbinder(void *arg)
+{
+	(void)arg;
+	pin_cpu(0);
+	unbind_normal();
+	unbind_done = 1;
+	return NULL;
+}
+
+/* How many unregistrations the stand-in answered PENDING (handler running). */
+static unsigned long pending_answers(void)
+{
+	char *log, *p, *last = NULL;
+	unsigned long n;
+
+	proc_cmd("/proc/rig_sdei", "stats");
+	log = kmsg_read();
+	for (p = log; (p = strstr(p, "unregistration pending ")); p++)
+		last = p;
+	if (!last || sscanf(last, "unregistration pending %lu", &n) != 1)
+		fail("no count of pending unregistrations from the stand-in");
+	free(log);
+	return n;
+}
+
+/* CPU1: firmware posting records to the normal source and dispatching. */
+static void *dispatcher(void *arg)
+{
+	uint64_t pa = *(uint64_t *)arg;
+	int err;
+
+	pin_cpu(1);
+	while (!stop_dispatching) {
+		if (!rd32(normal.blk)) {	/* corrected: nothing acts on it */
+			uint32_t rec[MEM_RECORD_LEN / 4];
+
+			cper_mem_record(rec, CPER_SEV_CORRECTED, pa);
+			fw_post_record(normal.blk, normal.ack, rec, MEM_RECORD_LEN);
+			nposted++;
+		}
+		err = proc_try("/proc/rig_sdei", "dispatch %x", normal.event);
+		if (!err)
+			ndispatched++;
+		else if (err == EBUSY)
+			nrefused++;
+		else
+			fail("dispatch %x: %s", normal.event, strerror(err));
+	}
+	return NULL;
+}
+
+static void rebind(void)
+{
+	uint64_t pa1 = virt_to_phys_self(own_page());
+	uint64_t pa2 = virt_to_phys_self(own_page());
+	uint64_t pa3 = virt_to_phys_self(own_page());
+	int held, released, i, err, before;
+	unsigned long pending;
+	pthread_t t, u;
+
+	snprintf(dev_normal, sizeof(dev_normal), "GHES.%d", normal.g->source_id);
+
+	/* 1. Unbound while the handler runs. */
+	fw_post_mem_error(normal.blk, normal.ack, pa1);
+	pin_cpu(0);
+	held = count_log("rig-hold: holding copy on CPU1");
+	hold_cmd("copy 1 %d", HOLD_MS);
+	pthread_create(&t, NULL, dispatch_cpu1_normal, NULL);
+	check(wait_log("rig-hold: holding copy on CPU1", held, 5000) > held,
+	      "CPU1's handler of event %#x is held while it reads R1", normal.event);
+	released = count_log("rig-hold: released");
+	pending = pending_answers();
+	pthread_create(&u, NULL, unbinder, NULL);
+	msleep(500);
+	check(count_log("rig-hold: released") == released,
+	      "%s unbound while the handler of its event runs (the hold is still on)",
+	      dev_normal);
+	check(pending_answers() > pending,
+	      "firmware answered the unregistration PENDING: the handler was running");
+	check(!unbind_done, "the unbind waits for the handler");
+	hold_cmd("release");
+	pthread_join(t, NULL);
+	pthread_join(u, NULL);
+	check(!bound(&normal), "%s is unbound", dev_normal);
+	check(count_log("Failed to unregister") == 0,
+	      "GHES unregistered the event (no \"Failed to unregister\")");
+	check(mf_reports(pa1, 5000) == 1, "R1, which the handler was reading, went through memory_failure once");
+	err = bind_normal();
+	check(!err && bound(&normal), "%s binds again%s%s", dev_normal,
+	      err ? ": " : "", err ? strerror(err) : "");
+	fw_post_mem_error(normal.blk, normal.ack, pa2);
+	check(!dispatch(&normal, 0, 0), "event %#x dispatched again and completed", normal.event);
+	check(mf_reports(pa2, 5000) == 1, "R2 went through memory_failure once");
+
+	/* 2. Unbound and bound 40 times while CPU1 dispatches. */
+	before = count_log("Failed to unregister");
+	pending = pending_answers();
+	pthread_create(&t, NULL, dispatcher, &pa3);
+	pin_cpu(0);
+	for (i = 0; i < 40; i++) {
+		msleep(20);
+		unbind_normal();
+		msleep(5);
+		err = bind_normal();
+		if (err)
+			fail("bind %s, round %d: %s", dev_normal, i, strerror(err));
+	}
+	msleep(50);
+	stop_dispatching = 1;
+	pthread_join(t, NULL);
+	info("%lu dispatches completed, %lu refused while unbound, %lu records posted, "
+	     "%lu unregistrations while the handler ran",
+	     ndispatched, nrefused, nposted, pending_answers() - pending);
+	check(bound(&normal), "40 unbinds and binds while CPU1 dispatched: every bind worked");
+	check(count_log("Failed to unregister") == before, "and every unbind unregistered the event");
+	check(ndispatched > 40 && nrefused > 0,
+	      "dispatches completed (%lu) and were refused while unbound (%lu)",
+	      ndispatched, nrefused);
+	if (rd32(normal.blk))
+		check(!dispatch(&normal, 0, 0), "one more dispatch for the record left");
+	check(!rd32(normal.blk) && rd64(normal.ack) == normal.g->ack_write,
+	      "the last record reported: source %d cleared and acknowledged",
+	      normal.g->source_id);
+}
+
 int main(void)
 {
 	const char *test;
@@ -224,6 +386,8 @@ int main(void)
 		nest();
 	else if (!strcmp(test, "owner"))
 		owner();
+	else if (!strcmp(test, "rebind"))
+		rebind();
 	else
 		fail("unknown rig.sdei=%s", test);
 	pass();
