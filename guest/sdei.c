@@ -36,7 +36,10 @@
  *            (R2 reported through it); then 40 unbinds and binds while
  *            CPU1 dispatches the event all the time, with records: every
  *            bind works, every dispatch completes or is refused as
- *            unregistered or disabled, the last record is reported. 7.3
+ *            unregistered or disabled, the last record is reported;
+ *            then unbound while a record its handler queued waits for
+ *            irq_work (CPU1 keeps IRQs masked after the event): the
+ *            unbind waits, the record is reported. 7.3
  *            gives the unregistration up, and the event can never be
  *            registered again: binding fails with EBUSY
  *
@@ -190,6 +193,18 @@ static void *dispatch_cpu1_normal(void *arg)
 	return NULL;
 }
 
+static void *dispatch_hold_cpu1(void *arg)
+{
+	int err;
+
+	(void)arg;
+	pin_cpu(1);
+	err = proc_try("/proc/rig_sdei", "dispatch-hold %x %d", normal.event, HOLD_MS);
+	if (err)
+		fail("event %#x on CPU1, held: %s", normal.event, strerror(err));
+	return NULL;
+}
+
 static void *owner_cpu0(void *arg)
 {
 	int err = dispatch(&private_ev, 0, 0);
@@ -305,6 +320,7 @@ static void rebind(void)
 	uint64_t pa1 = virt_to_phys_self(own_page());
 	uint64_t pa2 = virt_to_phys_self(own_page());
 	uint64_t pa3 = virt_to_phys_self(own_page());
+	uint64_t pa4 = virt_to_phys_self(own_page());
 	int held, released, i, err, before, waited;
 	unsigned long pending;
 	pthread_t t, u;
@@ -374,6 +390,28 @@ static void rebind(void)
 	check(!rd32(normal.blk) && rd64(normal.ack) == normal.g->ack_write,
 	      "the last record reported: source %d cleared and acknowledged",
 	      normal.g->source_id);
+
+	/*
+	 * 3. Unbound while a record the handler queued waits for irq_work:
+	 * CPU1 keeps IRQs masked after the event completed. Removal must
+	 * wait for the irq_work before it frees the source the record names.
+	 */
+	fw_post_mem_error(normal.blk, normal.ack, pa4);
+	held = count_log("holds IRQs masked after event");
+	pthread_create(&t, NULL, dispatch_hold_cpu1, NULL);
+	check(wait_log("holds IRQs masked after event", held, 5000) > held,
+	      "CPU1's handler queued R4 and CPU1 keeps IRQs masked");
+	unbind_done = 0;
+	pthread_create(&u, NULL, unbinder, NULL);
+	msleep(500);
+	waited = !unbind_done;
+	proc_cmd("/proc/rig_sdei", "release");
+	pthread_join(t, NULL);
+	pthread_join(u, NULL);
+	check(mf_reports(pa4, 5000) == 1, "R4 went through memory_failure once");
+	check(waited, "the unbind waited for the irq_work that reports R4");
+	err = bind_normal();
+	check(!err && bound(&normal), "%s binds again", dev_normal);
 }
 
 int main(void)
