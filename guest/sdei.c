@@ -183,13 +183,19 @@ static void nest(void)
 	      "both sources cleared and acknowledged");
 }
 
-static void *dispatch_cpu1_normal(void *arg)
-{
-	int err = dispatch(&normal, 1, 0);
+/* A thread that dispatches a source's event on a CPU, IRQs unmasked. */
+struct on_cpu {
+	struct src *s;
+	int cpu;
+};
 
-	(void)arg;
+static void *dispatch_thread(void *arg)
+{
+	struct on_cpu *o = arg;
+	int err = dispatch(o->s, o->cpu, 0);
+
 	if (err)
-		fail("event %#x on CPU1: %s", normal.event, strerror(err));
+		fail("event %#x on CPU%d: %s", o->s->event, o->cpu, strerror(err));
 	return NULL;
 }
 
@@ -205,30 +211,37 @@ static void *dispatch_hold_cpu1(void *arg)
 	return NULL;
 }
 
-static void *owner_cpu0(void *arg)
+/*
+ * From the other CPU, have the hold hook hold @o's CPU in its handler of
+ * @o's event while it copies the record (@what), and dispatch the event
+ * there, in a thread that this returns.
+ */
+static pthread_t dispatch_held(struct on_cpu *o, const char *what)
 {
-	int err = dispatch(&private_ev, 0, 0);
+	char line[64];
+	pthread_t t;
+	int held;
 
-	(void)arg;
-	if (err)
-		fail("event %#x on CPU0: %s", private_ev.event, strerror(err));
-	return NULL;
+	snprintf(line, sizeof(line), "rig-hold: holding copy on CPU%d", o->cpu);
+	pin_cpu(!o->cpu);
+	held = count_log(line);
+	hold_cmd("copy %d %d", o->cpu, HOLD_MS);
+	pthread_create(&t, NULL, dispatch_thread, o);
+	check(wait_log(line, held, 5000) > held,
+	      "CPU%d's handler of event %#x is held while it reads %s",
+	      o->cpu, o->s->event, what);
+	return t;
 }
 
 static void owner(void)
 {
 	uint64_t pa = virt_to_phys_self(own_page());
-	int held, released, err;
+	struct on_cpu cpu0 = { &private_ev, 0 };
+	int released, err;
 	pthread_t t;
 
 	fw_post_mem_error(private_ev.blk, private_ev.ack, pa);
-	pin_cpu(1);
-	held = count_log("rig-hold: holding copy on CPU0");
-	hold_cmd("copy 0 %d", HOLD_MS);
-	pthread_create(&t, NULL, owner_cpu0, NULL);
-	check(wait_log("rig-hold: holding copy on CPU0", held, 5000) > held,
-	      "CPU0's handler of event %#x is held while it reads the record",
-	      private_ev.event);
+	t = dispatch_held(&cpu0, "the record");
 	released = count_log("rig-hold: released");
 	err = dispatch(&private_ev, 1, 0);
 	check(!err, "event %#x dispatched on CPU1 too, and completed", private_ev.event);
@@ -321,6 +334,7 @@ static void rebind(void)
 	uint64_t pa2 = virt_to_phys_self(own_page());
 	uint64_t pa3 = virt_to_phys_self(own_page());
 	uint64_t pa4 = virt_to_phys_self(own_page());
+	struct on_cpu cpu1 = { &normal, 1 };
 	int held, released, i, err, before, waited;
 	unsigned long pending;
 	pthread_t t, u;
@@ -329,12 +343,7 @@ static void rebind(void)
 
 	/* 1. Unbound while the handler runs. */
 	fw_post_mem_error(normal.blk, normal.ack, pa1);
-	pin_cpu(0);
-	held = count_log("rig-hold: holding copy on CPU1");
-	hold_cmd("copy 1 %d", HOLD_MS);
-	pthread_create(&t, NULL, dispatch_cpu1_normal, NULL);
-	check(wait_log("rig-hold: holding copy on CPU1", held, 5000) > held,
-	      "CPU1's handler of event %#x is held while it reads R1", normal.event);
+	t = dispatch_held(&cpu1, "R1");
 	released = count_log("rig-hold: released");
 	pending = pending_answers();
 	pthread_create(&u, NULL, unbinder, NULL);
