@@ -152,10 +152,10 @@ boot_once() {
 }
 
 boot_once && exit 0 || rc=$?
-if [ "$arch" = x86_64 ] && [ -z "${stopped:-}" ] && early_x86_report "$log"; then
-	mv "$log" "$log.first-try"
-	echo "  retried once: 7.3's early-boot KASAN report, before APEI is up ($log.first-try)"
-	boot_once
-	exit
-fi
+for try in 2 3; do
+	[ "$arch" = x86_64 ] && [ -z "${stopped:-}" ] && early_x86_report "$log" || exit "$rc"
+	mv "$log" "$log.try-$((try - 1))"
+	echo "  tried again: 7.3's early-boot KASAN report, before APEI is up ($log.try-$((try - 1)))"
+	boot_once && exit 0 || rc=$?
+done
 exit "$rc"
