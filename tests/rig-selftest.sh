@@ -155,8 +155,8 @@ expect 0 "early stop: a KUnit expectation failed" \
 expect 1 "early stop: another test's failure" \
 	"$S/boot.sh" --failed-line 'ghes_test_bad_record: EXPECTATION FAILED' "$tmp/stop-kunit"
 
-# 5c. the one retry a boot gets: 7.3's early x86_64 KASAN report, only
-# before APEI's first line
+# 5c. the tries a boot gets: 7.3's early x86_64 KASAN report, and an
+# early x86_64 hang, only before APEI's first line
 k='[    0.008873] BUG: KASAN: wild-memory-access in do_raw_spin_lock+0x109/0x240\r\n'
 h='[    2.442553] HEST: Table parsing has been initialized.\r\n'
 printf "$k$h" > "$tmp/early-kasan"
@@ -165,6 +165,11 @@ printf '[    0.008873] BUG: KASAN: slab-out-of-bounds in ghes_probe+0x1/0x2\r\n'
 expect 0 "boot retry: the early KASAN report" "$S/boot.sh" --early-x86-report "$tmp/early-kasan"
 expect 1 "boot retry: the same report once APEI is up" "$S/boot.sh" --early-x86-report "$tmp/late-kasan"
 expect 1 "boot retry: another KASAN report" "$S/boot.sh" --early-x86-report "$tmp/other-kasan"
+# a hang gets the tries only before APEI's first line
+printf '[    1.675067] ACPI: Added _OSI(Processor Aggregator Device)\r\n' > "$tmp/early-hang"
+printf "$h"'[    3.1] GHES: APEI firmware first mode is enabled by APEI bit.\r\n' > "$tmp/late-hang"
+expect 0 "boot retry: a hang before APEI is up" "$S/boot.sh" --before-apei "$tmp/early-hang"
+expect 1 "boot retry: a hang once APEI is up" "$S/boot.sh" --before-apei "$tmp/late-hang"
 
 # 6. checkpatch's MAINTAINERS question, answered only for covered files
 newfile() {	# newfile PATH -> a clean patch that adds PATH
