@@ -18,6 +18,17 @@
  *    mask of 0xffff0000ffff0000 and a write value of 2: the source works,
  *    and the kernel's acknowledgment keeps the preserved bits firmware
  *    left in the register and sets the write value (ACPI 6.5, 18.3.2.8);
+ *  - with "ack-zero", "ack-space", "ack-width" (scenario hest-bad too), a
+ *    read-ack register that APEI cannot access (address 0, PCI
+ *    configuration space, an undefined access size): the kernel names the
+ *    register ("Invalid ... in GAR [address/width/offset/access/space]")
+ *    and the source ("GHES.N: probe ... failed"), refuses the source and
+ *    never reads its block;
+ *  - with "ack-read-only" (scenario hest-bad too), a read-ack register
+ *    that ignores writes (a read-only device register): the kernel cannot
+ *    tell, so no line is due; its acknowledgment is lost (the register
+ *    reads as before, which this program checks: else the case proves
+ *    nothing), and the source works, for this record and the next;
  *  - every other source (the SEA one, the polled GHESv2 and GHES v1):
  *    works.
  * "Works": a record firmware posts is taken (block cleared, read-ack
@@ -51,13 +62,48 @@ struct post {
 	volatile void *blk, *ack;
 	uint64_t pa;
 	uint64_t ack_done;	/* the read-ack register once acknowledged */
+	volatile void *ro;	/* a 32-bit read-ack register that ignores writes */
+	uint32_t ro_was;	/* what it read before the record was posted */
 };
+
+/*
+ * A read-ack register APEI cannot access at all: what apei_check_gar()
+ * says about it, in @line. Only the rig's 64-bit memory registers and
+ * "ack-read-only"'s 32-bit one are usable.
+ */
+static int ack_unusable(const struct ghes_src *g, char *line, size_t n)
+{
+	const char *what = NULL;
+
+	if (g->type != HEST_TYPE_GHES_V2)
+		return 0;
+	if (!g->ack)
+		what = "physical address";
+	else if (g->ack_access < 1 || g->ack_access > 4)
+		what = "access size code";
+	else if (g->ack_space != 0 && g->ack_space != 1)
+		what = "address space type";
+	if (!what)
+		return 0;
+	snprintf(line, n, "Invalid %s in GAR [0x%llx/%d/0/%d/%d]", what,
+		 (unsigned long long)g->ack, g->ack_bits, g->ack_access, g->ack_space);
+	return 1;
+}
 
 static void post(struct post *p, struct ghes_src *g)
 {
+	char line[160];
+
+	memset(p, 0, sizeof(*p));
 	p->g = g;
 	p->blk = ghes_block_map(g, 1024);
-	p->ack = g->ack ? devmem_map(g->ack, 8) : NULL;
+	if (g->ack && !ack_unusable(g, line, sizeof(line)) && g->ack_bits == 32) {
+		/* Not the rig's register: only read it, 32 bits at a time. */
+		p->ro = devmem_map(g->ack, 4);
+		p->ro_was = rd32(p->ro);
+	} else if (g->ack && !ack_unusable(g, line, sizeof(line))) {
+		p->ack = devmem_map(g->ack, 8);
+	}
 	p->pa = virt_to_phys_self(own_page());
 	p->ack_done = (ACK_PENDING & g->ack_preserve) | g->ack_write;
 	if (p->ack && g->ack_preserve) {
@@ -131,6 +177,26 @@ static void never_read(struct post *p, const char *why)
 	wr32(p->blk, 0);	/* firmware gives up on it */
 }
 
+static void works(struct post *p, const char *what);
+
+/* "ack-read-only": the acknowledgment is lost, and the source goes on. */
+static void read_only(struct post *p)
+{
+	struct post next;
+
+	works(p, "read-ack register ignores writes");
+	if (rd32(p->ro) != p->ro_was)
+		fail("source %d: its read-ack register at 0x%llx took the kernel's write (0x%x, was 0x%x): it is not read-only, and the case proves nothing",
+		     p->g->source_id, (unsigned long long)p->g->ack, rd32(p->ro), p->ro_was);
+	post(&next, p->g);
+	works(&next, "the next record, the last acknowledgment lost");
+	if (rd32(p->ro) != p->ro_was)
+		fail("source %d: its read-ack register changed", p->g->source_id);
+	info("source %d: read-ack register 0x%llx still reads 0x%x after two acknowledgments (write value 0x%llx): both lost, both records reported",
+	     p->g->source_id, (unsigned long long)p->g->ack, p->ro_was,
+	     (unsigned long long)p->g->ack_write);
+}
+
 static void works(struct post *p, const char *what)
 {
 	int n;
@@ -150,6 +216,7 @@ static void works(struct post *p, const char *what)
 int main(void)
 {
 	struct post p[16];
+	char line[160];
 	int i, id, good = 0, bad = 0;
 
 	rig_name = "hest_bad";
@@ -189,6 +256,15 @@ int main(void)
 			want_line("Unknown notification type: %u for generic hardware error source: %d",
 				  g->notify, g->source_id);
 			never_read(&p[i], "unknown notification type");
+			bad++;
+		} else if (ack_unusable(g, line, sizeof(line))) {
+			want_line("%s", line);
+			want_line("GHES.%d: probe with driver GHES failed with error -22",
+				  g->source_id);
+			never_read(&p[i], "read-ack register unusable");
+			bad++;
+		} else if (p[i].ro) {
+			read_only(&p[i]);
 			bad++;
 		} else if (g->ack_preserve) {
 			works(&p[i], "read-ack preserve mask");

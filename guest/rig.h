@@ -191,6 +191,7 @@ struct ghes_src {
 	uint64_t esa;		/* error status address register */
 	uint64_t ack;		/* read ack register (v2), else 0 */
 	uint64_t ack_preserve, ack_write;
+	int ack_space, ack_bits, ack_access;	/* the rest of its GAR */
 };
 
 #define MAX_SRC 1024
@@ -280,6 +281,9 @@ static inline void hest_load(void)
 			g->vector = get32(t + off + 40);
 			g->block_len = get32(t + off + 60);
 			if (type == HEST_TYPE_GHES_V2) {
+				g->ack_space = t[off + 64];
+				g->ack_bits = t[off + 65];
+				g->ack_access = t[off + 67];
 				g->ack = get64(t + off + 68);
 				g->ack_preserve = get64(t + off + 76);
 				g->ack_write = get64(t + off + 84);

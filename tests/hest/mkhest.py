@@ -24,7 +24,11 @@ header), "huge" (0xffffffff), "notify" (notification type 0x1f, which no
 ACPI version defines), "disabled" (Enabled 0), "dup" (source id 0 again);
 or described in a way firmware rarely does: "ack-preserve" (a read-ack
 preserve mask of 0xffff0000ffff0000 and a write value of 2, where the
-other sources have 0 and 1).
+other sources have 0 and 1). Read-ack registers the kernel cannot use:
+"ack-zero" (address 0), "ack-space" (in PCI configuration space, which
+APEI does not access), "ack-width" (access size code 5, which no ACPI
+version defines); and one it cannot write: "ack-read-only" (a 32-bit
+register that ignores writes, QEMU virt's GICD_IIDR at 0x08000008).
 
 Writes OUTDIR/hest.asl (and, with --sdei, OUTDIR/sdei.asl: the SDEI
 table, a bare header, by which the kernel knows SDEI firmware is there),
@@ -41,18 +45,18 @@ BLOCK_STRIDE = 0x600
 POLL_MS = 50
 
 
-def gas(name, addr):
+def gas(name, addr, space=0, bits=64, access=4):
     return f"""[0012] {name} : [Generic Address Structure]
-[0001] Space ID : 00 [SystemMemory]
-[0001] Bit Width : 40
+[0001] Space ID : {space:02X}
+[0001] Bit Width : {bits:02X}
 [0001] Bit Offset : 00
-[0001] Encoded Access Width : 04 [QWord Access:64]
+[0001] Encoded Access Width : {access:02X}
 [0008] Address : {addr:016X}
 """
 
 
 def ghes(v2, sid, notify, poll_ms, esa, ack, blen=BLOCK_LEN, enabled=1,
-         preserve=0, write=1, vector=0):
+         preserve=0, write=1, vector=0, ack_gas=None):
     t = f"""[0002] Subtable Type : {'000A' if v2 else '0009'}
 [0002] Source Id : {sid:04X}
 [0002] Related Source Id : FFFF
@@ -76,7 +80,7 @@ def ghes(v2, sid, notify, poll_ms, esa, ack, blen=BLOCK_LEN, enabled=1,
 [0004] Error Status Block Length : {blen:08X}
 """
     if v2:
-        t += gas("Read Ack Register", ack)
+        t += gas("Read Ack Register", ack, **(ack_gas or {}))
         t += f"""[0008] Read Ack Preserve : {preserve:016X}
 [0008] Read Ack Write : {write:016X}
 """
@@ -96,7 +100,8 @@ def main():
 
     # (v2, notify type, poll interval, source id or None, block length,
     # enabled, read-ack preserve mask, read-ack write value), and the
-    # notification's vector apart (an SDEI source's event number)
+    # notification's vector apart (an SDEI source's event number), the
+    # read-ack register apart where it is not the usual one
     ok = (None, BLOCK_LEN, 1, 0, 1)
     events = [int(e, 0) for e in filter(None, a.sdei.split(","))]
     srcs = ([(True, 8, 0) + ok] * a.sea + [(True, 4, 0) + ok] * a.nmi +
@@ -113,8 +118,20 @@ def main():
         "ack-preserve": (True, 0, POLL_MS, None, BLOCK_LEN, 1,
                          0xFFFF0000FFFF0000, 2),
     }
+    bad_ack = {
+        "ack-zero": {"addr": 0},
+        "ack-space": {"space": 2},
+        "ack-width": {"access": 5},
+        "ack-read-only": {"addr": 0x08000008, "bits": 32, "access": 3},
+    }
+    ack_gases = [None] * len(srcs)
     for kind in filter(None, a.bad.split(",")):
-        srcs.append(bad[kind])
+        if kind in bad_ack:
+            srcs.append((True, 0, POLL_MS) + ok)
+            ack_gases.append(bad_ack[kind])
+        else:
+            srcs.append(bad[kind])
+            ack_gases.append(None)
         vectors.append(0)
     assert 16 * len(srcs) <= BLOCK_OFF
 
@@ -126,9 +143,11 @@ def main():
         esa = a.base + 16 * k
         ack = a.base + 16 * k + 8
         blk = a.base + BLOCK_OFF + k * BLOCK_STRIDE
+        ack_gas = dict(ack_gases[k] or {})
+        ack = ack_gas.pop("addr", ack)
         body += ghes(v2, k if sid is None else sid, notify, poll, esa,
                      ack if v2 else 0, blen, enabled, preserve, write,
-                     vectors[k])
+                     vectors[k], ack_gas)
         struct.pack_into("<QQ", regs, 16 * k, blk, 1 if v2 else 0)
         layout.append(f"{k} {'v2' if v2 else 'v1'} {notify} {esa:#x} "
                       f"{ack if v2 else 0:#x} {blk:#x} {BLOCK_LEN}")
