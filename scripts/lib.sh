@@ -19,13 +19,6 @@ export CCACHE_DIR=${CCACHE_DIR:-$RIG_CACHE/ccache}
 # Trees and their build directories sit side by side (X/linux, X/build-ARCH)
 # for every X, so relative paths, and ccache entries, are shared.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$RIG_CACHE}
-# ccache's depend mode: on a miss, compile once and take the headers from
-# the compiler's own dependency file (kbuild always asks for one), instead
-# of running the preprocessor first to hash its output. A cache that
-# starts empty misses on nearly every file: on 90 of the debug kernel's
-# files, 3 jobs, the default mode took 74 s, depend mode 57 s, and no
-# ccache 55-62 s. Hits are as before (direct mode).
-export CCACHE_DEPEND=${CCACHE_DEPEND:-true}
 JOBS=${JOBS:-3}
 
 die() { echo "rig: error: $*" >&2; exit 1; }
