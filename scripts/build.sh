@@ -115,6 +115,15 @@ if [ ${#sparse[@]} -gt 0 ]; then
 fi
 
 log=$out/build.log
+# The first build of a directory compiles every file, and nothing of it
+# is ever found in the cache: ccache would only add its preprocessor run
+# to each compiler run (124 s without it, 163 s with it, for 3 of the
+# kernel's directories). It runs disabled then, with the same command
+# line, which kbuild records: the next build stays incremental.
+if [ ! -e "$out/vmlinux" ]; then
+	export CCACHE_DISABLE=1
+	say "first build in $out: ccache disabled for it"
+fi
 # A failed build must not leave the previous image to be booted.
 rm -f "$out/$img" "$out/$img.banner"
 [ -n "$linkonly" ] && target=vmlinux
