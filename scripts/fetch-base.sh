@@ -4,6 +4,9 @@
 #   $RIG_CACHE/base/linux-source.tar.xz   the upstream tarball from the .deb
 #   $RIG_CACHE/base/linux.git             bare repo, branch "base", one commit
 #   $RIG_CACHE/base/VERSION               e.g. 7.3.4 (from the Makefile)
+#   $RIG_CACHE/base/checkout              the tree it was made from, checked
+#                                         out, until series.sh takes it as
+#                                         the first tree it makes
 # Nothing is installed and the machine's apt configuration is not touched:
 # apt runs with a private sources list and state directory.
 # Set RIG_BASE_TARBALL=/path/to/linux-source-7.3.tar.xz (or the .deb) to use
@@ -85,6 +88,7 @@ echo "$debver" > "$work/DEB_VERSION"
 # nothing that the next run trusts.
 rm -f "$B/VERSION"
 publish "$work/linux.git" "$B/linux.git"
+publish "$top" "$B/checkout"
 mv "$work/linux-source.tar.xz" "$B/linux-source.tar.xz"
 mv "$work/DEB_VERSION" "$B/DEB_VERSION"
 echo "$full" > "$B/VERSION.tmp" && mv "$B/VERSION.tmp" "$B/VERSION"

@@ -43,8 +43,14 @@ mkdir -p "$TT" "$IMG"
 
 t_phase "setup: host tools and the base"
 "$S/setup-host.sh" || die "host set-up failed"
+# The guest's packages come while the base is unpacked and committed
+# (mostly one CPU's work); they are not needed before the boots.
+"$S/fetch-guest-debs.sh" > "$TT/fetch-guest-debs.log" 2>&1 &
+debs=$!
 "$S/fetch-base.sh" || die "cannot fetch the base"
-"$S/fetch-guest-debs.sh" || die "cannot fetch the guest's Debian packages"
+wait "$debs" && debs_rc=0 || debs_rc=$?
+cat "$TT/fetch-guest-debs.log"
+[ "$debs_rc" = 0 ] || die "cannot fetch the guest's Debian packages"
 echo "base: Linux $(cat "$RIG_CACHE/base/VERSION") ($(cat "$RIG_CACHE/base/DEB_VERSION"))"
 
 t_phase "hygiene: the rig's judges, the patches, the docs"
