@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# build-at.sh ARCH REV OUT [--plain] [--save NAME] [--config FRAG]...: check
+# build-at.sh ARCH REV OUT [--plain] [--save NAME] [--uncached-first]
+# [--config FRAG]...: check
 # REV out in the test tree and build it in OUT with the debug configuration
 # every kernel of the series is tested with (configs/debug.config), or with
 # --plain without it; with --save, keep the image (and its banner) as

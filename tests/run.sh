@@ -219,7 +219,8 @@ builds() {
 	[ "$arch" = arm64 ] || [ -n "$full" ] && with73=1
 	split=$(fixmap_commit "$arch")
 	if [ -n "$with73" ]; then
-		t_run "build-$arch-base" "$T/build-at.sh" "$arch" base-hooks "$A" --plain --save "base-$arch"
+		t_run "build-$arch-base" "$T/build-at.sh" "$arch" base-hooks "$A" --plain \
+			--save "base-$arch" --uncached-first
 		t_run "sparse-$arch-at-base" "$T/sparse.sh" "$arch" base "$A" --plain
 	fi
 	dir=$A plain=--plain
