@@ -165,11 +165,23 @@ printf '[    0.008873] BUG: KASAN: slab-out-of-bounds in ghes_probe+0x1/0x2\r\n'
 expect 0 "boot retry: the early KASAN report" "$S/boot.sh" --early-x86-report "$tmp/early-kasan"
 expect 1 "boot retry: the same report once APEI is up" "$S/boot.sh" --early-x86-report "$tmp/late-kasan"
 expect 1 "boot retry: another KASAN report" "$S/boot.sh" --early-x86-report "$tmp/other-kasan"
+# the same, on consoles far longer than a pipe holds (a cold run's was
+# 90 KB; these are 1 MB)
+long=$(awk 'BEGIN { for (i = 1; i <= 20000; i++)
+	printf "[    5.%06d] rig: line %d of a long console\r\n", i, i }')
+{ printf "$k"; printf '%s\n' "$long"; printf "$h"; } > "$tmp/early-kasan-long"
+{ printf "$h"; printf "$k"; printf '%s\n' "$long"; } > "$tmp/late-kasan-long"
+expect 0 "boot retry: the early KASAN report, long console" \
+	"$S/boot.sh" --early-x86-report "$tmp/early-kasan-long"
+expect 1 "boot retry: the report once APEI is up, long console" \
+	"$S/boot.sh" --early-x86-report "$tmp/late-kasan-long"
 # a hang gets the tries only before APEI's first line
 printf '[    1.675067] ACPI: Added _OSI(Processor Aggregator Device)\r\n' > "$tmp/early-hang"
 printf "$h"'[    3.1] GHES: APEI firmware first mode is enabled by APEI bit.\r\n' > "$tmp/late-hang"
 expect 0 "boot retry: a hang before APEI is up" "$S/boot.sh" --before-apei "$tmp/early-hang"
 expect 1 "boot retry: a hang once APEI is up" "$S/boot.sh" --before-apei "$tmp/late-hang"
+expect 1 "boot retry: a hang once APEI is up, long console" \
+	"$S/boot.sh" --before-apei "$tmp/late-kasan-long"
 
 # 6. checkpatch's MAINTAINERS question, answered only for covered files
 newfile() {	# newfile PATH -> a clean patch that adds PATH
