@@ -175,3 +175,39 @@ elf_closure() {
 RIG_ID_NAME=${RIG_ID_NAME:-GHES Rig}
 RIG_ID_EMAIL=${RIG_ID_EMAIL:-ghes-rig@example.org}
 RIG_TREE=${RIG_TREE:-$RIG_CACHE/work/linux}
+
+# commit_mails REPO ONTO MAIL...: commit each git format-patch
+# MAIL on ONTO as "git am" would (author, date and message from the mail;
+# the committer is REPO's identity), and print the last commit. Unlike
+# "git am" it applies them in a scratch index and never writes REPO's
+# work tree: a file written out again, even with the content it had, is
+# newer than every object built from it, and kbuild would compile all
+# that include it once more. Fails, naming the mail, at the first that
+# does not apply.
+commit_mails() {
+	local repo=$1 head=$2
+	shift 2
+	(
+		# (no set -e: a caller's "|| die" would switch it off in here)
+		tmp=$(mktemp -d) || exit 1
+		trap 'rm -rf "$tmp"' EXIT
+		export GIT_INDEX_FILE=$tmp/index
+		field() { sed -n "s/^$1: //p" "$tmp/info" | head -n1; }
+		git -C "$repo" read-tree "$head" || exit 1
+		for m in "$@"; do
+			git mailinfo "$tmp/msg" "$tmp/patch" < "$m" > "$tmp/info" || exit 1
+			if ! git -C "$repo" apply --cached "$tmp/patch" 2> "$tmp/err"; then
+				sed 's/^/  /' "$tmp/err" >&2
+				echo "rig: error: patch does not apply: $(basename "$m")" \
+					"(on $(git -C "$repo" log --oneline -1 "$head"))" >&2
+				exit 1
+			fi
+			{ field Subject; if [ -s "$tmp/msg" ]; then echo; cat "$tmp/msg"; fi; } > "$tmp/log"
+			tree=$(git -C "$repo" write-tree) || exit 1
+			head=$(GIT_AUTHOR_NAME=$(field Author) GIT_AUTHOR_EMAIL=$(field Email) \
+				GIT_AUTHOR_DATE=$(field Date) \
+				git -C "$repo" commit-tree "$tree" -p "$head" -F "$tmp/log") || exit 1
+		done
+		echo "$head"
+	)
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The edit loop for the patch series in patches/.
 #   series.sh tree      make $RIG_TREE: the base plus every patch, as commits
-#                       on branch "series" (git am; stops at the first patch
-#                       that does not apply)
+#                       on branch "series" (as git am would; stops at the first
+#                       patch that does not apply)
 #   series.sh export    write the commits base..series of $RIG_TREE back to
 #                       patches/ (format-patch, zero commit ids, base-commit)
 #   series.sh restamp "Name <email>"
@@ -52,16 +52,14 @@ cmd_tree() {
 	git -C "$RIG_TREE" checkout -q --detach
 	git -C "$RIG_TREE" fetch -q -f "$BASE_GIT" base:base
 	git_id
-	git -C "$RIG_TREE" checkout -q -f -B series base
-	local f n=0
-	for f in $(patch_files); do
-		if ! git -C "$RIG_TREE" am -q --keep-cr "$f" >/dev/null 2>"$RIG_CACHE/am.err"; then
-			git -C "$RIG_TREE" am --abort >/dev/null 2>&1 || true
-			sed 's/^/  /' "$RIG_CACHE/am.err" >&2
-			die "patch does not apply: $(basename "$f")"
-		fi
-		n=$((n + 1))
-	done
+	# The commits are made without writing the tree (commit_mails); the
+	# checkout then writes only the files that differ from what is there.
+	local top n files
+	mapfile -t files < <(patch_files)
+	n=${#files[@]}
+	top=$(commit_mails "$RIG_TREE" base "${files[@]}") ||
+		die "the series does not apply"
+	git -C "$RIG_TREE" checkout -q -f -B series "$top"
 	say "$RIG_TREE: branch series = base $(cat "$RIG_CACHE/base/VERSION" 2>/dev/null) + $n patches"
 }
 

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# build-at.sh ARCH REV OUT [--plain] [--save NAME] [--uncached-first]
-# [--config FRAG]...: check
-# REV out in the test tree and build it in OUT with the debug configuration
+# build-at.sh ARCH REV OUT [--plain] [--save NAME] [--config FRAG]...:
+# check REV out in the test tree and build it in OUT with the debug configuration
 # every kernel of the series is tested with (configs/debug.config), or with
 # --plain without it; with --save, keep the image (and its banner) as
 # $RIG_CACHE/test/images/NAME, for the boots, since OUT moves on, with
@@ -14,7 +13,7 @@ if [ "${1:-}" = --plain ]; then debug= plain=", plain,"; shift; fi
 if [ "${1:-}" = --save ]; then save=$2; shift 2; fi
 images=$RIG_CACHE/test/images
 mkdir -p "$images"
-git -C "$RIG_TREE" checkout -q --detach "$rev" || die "cannot check out $rev"
+at=$(git -C "$RIG_TREE" log --oneline -1 "$rev") || die "no commit $rev"
 # What a build without --save proves, that this tree builds warning-free
 # with this configuration and compiler, holds for as long as none of them
 # changes: a tree already built so in OUT is not built again, and the
@@ -25,10 +24,10 @@ git -C "$RIG_TREE" checkout -q --detach "$rev" || die "cannot check out $rev"
 case "$arch" in arm64) cc=aarch64-linux-gnu-gcc ;; *) cc=gcc ;; esac
 frags=("$RIG_TOP"/configs/*.config)
 for a in "$@"; do [ -f "$a" ] && frags+=("$a"); done
-key=$({ echo "$arch $debug $*"; git -C "$RIG_TREE" rev-parse HEAD^{tree}; cat "${frags[@]}" \
+key=$({ echo "$arch $debug $*"; git -C "$RIG_TREE" rev-parse "$rev^{tree}"; cat "${frags[@]}" \
 	"$RIG_TOP/scripts/build.sh"; "$cc" --version | head -n1; } | sha256sum | cut -c1-24)
 if [ -z "$save" ] && [ -f "$out/.rig-built/$key" ]; then
-	echo "$arch$plain${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1):" \
+	echo "$arch$plain${1:+ $*} at $at:" \
 		"this tree was built warning-free in $out with this configuration" \
 		"($(cat "$out/.rig-built/$key")); not built again"
 	exit 77
@@ -39,13 +38,16 @@ fi
 # name it by its key) use it.
 if [ -n "$save" ] && [ -s "$images/$save" ] && [ -s "$images/$save.banner" ] &&
 	[ "$(cat "$images/$save.key" 2>/dev/null)" = "$key" ]; then
-	echo "$arch$plain${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1):" \
+	echo "$arch$plain${1:+ $*} at $at:" \
 		"$images/$save was built from this tree with this configuration" \
 		"($(cat "$images/$save.banner")); not built again"
 	exit 77
 fi
 [ -n "$save" ] && rm -f "$images/$save" "$images/$save.banner" "$images/$save.key"
-echo "building $arch$plain${1:+ $*} at $(git -C "$RIG_TREE" log --oneline -1)"
+# Only a build checks REV out: a checkout writes the files that differ,
+# and each is then newer than the objects of every build directory.
+git -C "$RIG_TREE" checkout -q --detach "$rev" || die "cannot check out $rev"
+echo "building $arch$plain${1:+ $*} at $at"
 # A build that only proves a tree builds stops at vmlinux.
 link=--link-only
 [ -n "$save" ] && link=

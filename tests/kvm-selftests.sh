@@ -10,13 +10,14 @@
 . "$(dirname "$0")/../scripts/lib.sh"
 rev=$1 out=$2
 tests=(external_aborts serror_to_user)
-git -C "$RIG_TREE" checkout -q --detach "$rev" || die "cannot check out $rev"
-key=$(git -C "$RIG_TREE" rev-parse HEAD:tools HEAD:include/uapi HEAD:arch/arm64/include/uapi \
-	HEAD:scripts HEAD:usr HEAD:Makefile HEAD:arch/arm64/Makefile | sha256sum | cut -c1-24)
+key=$(git -C "$RIG_TREE" rev-parse "$rev:tools" "$rev:include/uapi" "$rev:arch/arm64/include/uapi" \
+	"$rev:scripts" "$rev:usr" "$rev:Makefile" "$rev:arch/arm64/Makefile" | sha256sum | cut -c1-24)
 if [ -f "$out/.rig-built" ] && [ "$(cat "$out/.rig-built")" = "$key" ]; then
 	echo "built from this tree already: ${tests[*]}"
 	exit 0
 fi
+# (checked out only to build: see build-at.sh)
+git -C "$RIG_TREE" checkout -q --detach "$rev" || die "cannot check out $rev"
 rm -rf "$out"
 mkdir -p "$out/usr/bin" "$out/build"
 make -s -C "$RIG_TREE" ARCH=arm64 O="$out/build/kernel" \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # sparse.sh ARCH base|series OUT [--plain]: sparse (C=2) on every C file the
-# series touches that ARCH builds, in the test tree as it is checked out,
-# with the suite's build directory OUT and its configuration (see
-# build-at.sh). "base" saves the warnings; "series" fails
+# series touches that ARCH builds, in the test tree checked out at 7.3
+# with the rig's hooks (base) or at the series, with the suite's build
+# directory OUT and its configuration (see build-at.sh). "base" saves the warnings; "series" fails
 # when there is one the base did not have (line numbers are ignored).
 # sparse.sh --compare BEFORE AFTER compares two saved lists only (the
 # rig's self-test feeds it known-bad ones).
@@ -28,6 +28,24 @@ arch=$1 what=$2 build=$3 debug=--debug
 TT=$RIG_CACHE/test
 saved=$TT/sparse-$arch-base.txt
 mapfile -t files < <(git -C "$RIG_TREE" diff --name-only base series -- '*.c')
+# The tree checked: 7.3 with the rig's hooks, as the build of $build
+# before it, or the series.
+rev=series
+[ "$what" = base ] && rev=$(git -C "$RIG_TREE" rev-parse -q --verify base-hooks || echo base)
+# 7.3's warnings change only with its tree, the files the series touches,
+# sparse, the configuration and the compiler: with none changed, they are
+# not looked for again, and 7.3's tree is not checked out (which would
+# write every file the series changes, and make each build directory
+# compile all that include them again).
+case "$arch" in arm64) cc=aarch64-linux-gnu-gcc ;; *) cc=gcc ;; esac
+key=$({ echo "$arch $debug"; git -C "$RIG_TREE" rev-parse "$rev^{tree}"; printf '%s\n' "${files[@]}"
+	sparse --version 2>&1; "$cc" --version | head -n1
+	cat "$RIG_TOP"/configs/*.config "$RIG_TOP/scripts/build.sh" "$0"; } | sha256sum | cut -c1-24)
+if [ "$what" = base ] && [ -f "$saved" ] && [ "$(cat "$saved.key" 2>/dev/null)" = "$key" ]; then
+	echo "7.3's sparse warnings ($arch) are those found before, from the same inputs: $(grep -c . "$saved")"
+	exit 0
+fi
+git -C "$RIG_TREE" checkout -q --detach "$rev" || die "cannot check out $rev"
 objs=()
 for f in "${files[@]}"; do
 	case "$arch:$f" in
@@ -52,6 +70,7 @@ warnings=$({ grep -E ': (warning|error):' "$out" || true; } |
 	sed "s|^$RIG_TREE/||; s|^\.\./linux/||" | sed -E 's/:[0-9]+:[0-9]+:/:/' | LC_ALL=C sort)
 if [ "$what" = base ]; then
 	printf '%s\n' "$warnings" > "$saved"
+	echo "$key" > "$saved.key"
 	echo "$(grep -c . <<<"$warnings") warnings at base ($arch)"
 	exit 0
 fi
