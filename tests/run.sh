@@ -106,7 +106,7 @@ rig_inputs=$(cd "$RIG_TOP" && git ls-files -z -- . ':!patches' ':!series' ':!tes
 	':!guest/*.c' \
 	':!tests/run.sh' ':!tests/lib.sh' ':!tests/rig-selftest.sh' ':!tests/docs.sh' \
 	':!tests/checkpatch.sh' ':!tests/sparse.sh' ':!tests/build-at.sh' \
-	':!tests/hooks-branch.sh' ':!scripts/build.sh' ':!scripts/series.sh' \
+	':!tests/hooks-branch.sh' ':!scripts/build.sh' ':!scripts/first-build' ':!scripts/series.sh' \
 	':!scripts/bench.sh' ':!scripts/demo.sh' ':!scripts/setup-host.sh' |
 	xargs -0 sha256sum | sha256sum | cut -c1-64)
 on73_key() {	# on73_key ARCH NAME IMAGE -> a hash of the boot's inputs
@@ -220,7 +220,7 @@ builds() {
 	split=$(fixmap_commit "$arch")
 	if [ -n "$with73" ]; then
 		t_run "build-$arch-base" "$T/build-at.sh" "$arch" base-hooks "$A" --plain \
-			--save "base-$arch" --uncached-first
+			--save "base-$arch"
 		t_run "sparse-$arch-at-base" "$T/sparse.sh" "$arch" base "$A" --plain
 	fi
 	dir=$A plain=--plain
