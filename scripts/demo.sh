@@ -19,6 +19,7 @@ D=$RIG_CACHE/demo
 "$S/fetch-base.sh"
 FORCE=1 "$S/series.sh" tree
 "$T/hooks-branch.sh" rig-hooks series "$T"/kernel/*.patch >/dev/null
+git -C "$RIG_TREE" checkout -q --detach rig-hooks
 img=$("$S/build.sh" arm64 --tree "$RIG_TREE" --out "$D/build-arm64" | tail -n1)
 echo
 echo "== arm64, QEMU virt, edk2, Linux $(cat "$RIG_CACHE/base/VERSION") + $(git -C "$RIG_TREE" rev-list --count base..series) patches"

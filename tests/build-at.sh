@@ -20,12 +20,14 @@ at=$(git -C "$RIG_TREE" log --oneline -1 "$rev") || die "no commit $rev"
 # test is reported as skipped, saying when it was built (a warm run after
 # an edit to patch N builds patches N.. only). The key is the tree
 # (not the commit: a rebase that leaves a patch's tree alone keeps it),
-# the configuration fragments, build.sh and the compiler's version.
+# the configuration fragments, build.sh (and the ccache of its first
+# builds) and the compiler's version.
 case "$arch" in arm64) cc=aarch64-linux-gnu-gcc ;; *) cc=gcc ;; esac
 frags=("$RIG_TOP"/configs/*.config)
 for a in "$@"; do [ -f "$a" ] && frags+=("$a"); done
 key=$({ echo "$arch $debug $*"; git -C "$RIG_TREE" rev-parse "$rev^{tree}"; cat "${frags[@]}" \
-	"$RIG_TOP/scripts/build.sh"; "$cc" --version | head -n1; } | sha256sum | cut -c1-24)
+	"$RIG_TOP/scripts/build.sh" "$RIG_TOP/scripts/first-build/ccache"
+	"$cc" --version | head -n1; } | sha256sum | cut -c1-24)
 if [ -z "$save" ] && [ -f "$out/.rig-built/$key" ]; then
 	echo "$arch$plain${1:+ $*} at $at:" \
 		"this tree was built warning-free in $out with this configuration" \
