@@ -255,6 +255,27 @@ if [ -n "$first" ]; then
 		no "broken patch: rc $rc, output: $out"
 	fi
 	FORCE=1 "$S/series.sh" tree >/dev/null 2>&1 || no "the test tree could not be made again"
+	# Made again over itself, the tree has no file written: kbuild would
+	# take a rewritten file for a changed one (commit_mails).
+	touch "$tmp/stamp"
+	sleep 1
+	FORCE=1 "$S/series.sh" tree >/dev/null 2>&1 || no "the test tree could not be made a third time"
+	newer=$(find "$RIG_TREE" -path "$RIG_TREE/.git" -prune -o -type f -newer "$tmp/stamp" -print | wc -l)
+	if [ "$newer" = 0 ]; then
+		ok "making the tree again over itself writes no file"
+	else
+		no "making the tree again over itself wrote $newer files"
+	fi
+	# and its commits are those of patches/: exported, the same bytes
+	mkdir -p "$tmp/export"
+	RIG_PATCHES=$tmp/export "$S/series.sh" export >/dev/null 2>&1 || no "export failed"
+	differ=$(for f in "$RIG_TOP"/patches/*.patch; do
+		cmp -s "$f" "$tmp/export/$(basename "$f")" || basename "$f"; done)
+	if [ -z "$differ" ] && [ "$(ls "$tmp/export" | wc -l)" = "$(ls "$RIG_TOP"/patches/*.patch | wc -l)" ]; then
+		ok "the tree's commits export to patches/ byte for byte"
+	else
+		no "exported from the tree, these differ from patches/: ${differ:-(a count)}"
+	fi
 fi
 
 # 9. a config option that does not stick fails the build with its name
