@@ -130,13 +130,11 @@ log=$out/build.log
 # is for first builds only, and for C files without .incbin
 # (first-build/ccache, found in PATH in place of ccache: the compiler
 # command kbuild records stays the same, and so the next build stays
-# incremental); and for every build of a test run that began with an
-# empty cache (RIG_CCACHE_EMPTY, set by tests/run.sh), whose compiles
-# are nearly all misses in either mode.
-if [ ! -e "$out/vmlinux" ] || [ -n "${RIG_CCACHE_EMPTY:-}" ]; then
+# incremental).
+if [ ! -e "$out/vmlinux" ]; then
 	RIG_CCACHE=$(command -v ccache)
 	export RIG_CCACHE PATH=$RIG_TOP/scripts/first-build:$PATH
-	say "${RIG_CCACHE_EMPTY:+a run begun with an empty cache: }build in $out: ccache in depend mode for C files"
+	say "first build in $out: ccache in depend mode for C files"
 fi
 # A failed build must not leave the previous image to be booted.
 rm -f "$out/$img" "$out/$img.banner"

@@ -52,15 +52,6 @@ wait "$debs" && debs_rc=0 || debs_rc=$?
 cat "$TT/fetch-guest-debs.log"
 [ "$debs_rc" = 0 ] || die "cannot fetch the guest's Debian packages"
 echo "base: Linux $(cat "$RIG_CACHE/base/VERSION") ($(cat "$RIG_CACHE/base/DEB_VERSION"))"
-# A run that starts with no compiler output in ccache (a fresh machine, an
-# empty RIG_CACHE) finds there only what it stores itself, nearly all of
-# its compiles are misses: every build of it, not only each directory's
-# first, runs ccache in its depend mode (scripts/build.sh), which costs
-# nothing on a miss.
-if ! find "$CCACHE_DIR" -type f -name '*R' -print -quit 2>/dev/null | grep -q .; then
-	export RIG_CCACHE_EMPTY=1
-	echo "ccache: empty ($CCACHE_DIR): every build in depend mode"
-fi
 
 t_phase "hygiene: the rig's judges, the patches, the docs"
 t_run series-applies env FORCE=1 "$S/series.sh" tree
