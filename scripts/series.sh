@@ -70,7 +70,11 @@ cmd_export() {
 	n=$(git -C "$RIG_TREE" rev-list --count base..series)
 	git -C "$RIG_TREE" config branch.series.description "$(cat "$COVER")"
 	tmp=$(mktemp -d)
-	git -C "$RIG_TREE" format-patch -q --zero-commit --base=base --no-signature \
+	# The blob ids of the "index" lines are abbreviated to a length git
+	# derives from how many objects it counts, which changes as a tree is
+	# packed (a cold run's new tree exported other bytes than patches/,
+	# the same tree packed the same bytes). patches/ has 9 digits: fix it.
+	git -C "$RIG_TREE" -c core.abbrev=9 format-patch -q --zero-commit --base=base --no-signature \
 		--cover-letter --cover-from-description=subject \
 		-o "$tmp" base..series
 	# The cover letter's Date is "now"; pin it to the newest patch so an
