@@ -40,13 +40,15 @@
  * memory_failure().
  *
  * Passes when every record comes back (a watchdog on the other CPU names
- * a record that does not, with its seed and number, in 10 s), the good
- * records are reported, and the host finds no oops, WARN, KASAN, UBSAN or
- * lockdep report in the log. It prints how many records the kernel
- * cleared and how many it left.
+ * a record, or a round of polled records, that does not, with its seed
+ * and number, in 10 s), every polled source takes each of its records
+ * (a poll timer clears any block it reads), the good records are
+ * reported, and the host finds no oops, WARN, KASAN, UBSAN or lockdep
+ * report in the log. It prints how many records the kernel cleared and
+ * how many it left.
  *
- * Real: the HEST, the SEAs, the SErrors, the NMIs, GHES, the CPER code,
- * the trace events. Simulated: firmware's writes, the mutations; who
+ * Real: the HEST, the SEAs, the SErrors, the NMIs, the poll timers, GHES,
+ * the CPER code, the trace events. Simulated: firmware's writes, the mutations; who
  * raises the SError (EL2, not EL3) and sends the NMI (the rig-only hook).
  */
 #define _GNU_SOURCE
@@ -217,6 +219,7 @@ static void good_record(struct src *s, const char *after)
 	notify(s, ISS_IMPDEF);
 	if (!cleared(s, s->wait_ms + 3000))
 		fail("%s: after %s, a good record was not taken", s->how, after);
+	progress++;
 	snprintf(pat, sizeof(pat), "Memory failure: %#llx: recovery action",
 		 (unsigned long long)(pa >> 12));
 	if (wait_log(pat, 0, 5000) < 1)
@@ -237,7 +240,7 @@ static void src_setup(struct src *s, int notify_type, int nth, const char *how)
 	 * absolute time to round_jiffies_relative()), so a polled source
 	 * takes a block up to about a second after it was written.
 	 */
-	s->wait_ms = notify_type == NOTIFY_POLLED ? 2500 : 20;
+	s->wait_ms = notify_type == NOTIFY_POLLED ? 5000 : 20;
 	if (s->g->block_len < BLK)
 		fail("%s source: a block of %u bytes, want %d", how, s->g->block_len, BLK);
 	s->blk = ghes_block_map(s->g, BLK);
@@ -287,6 +290,14 @@ static void fuzz_sources(struct src *s, int n, unsigned long seed,
 			if (empty[k]) {
 				wr64(s[k].ack, s[k].g->ack_write);	/* nothing to read */
 			} else if (!cleared(&s[k], s[k].wait_ms)) {
+				/*
+				 * A poll clears what it read, good or bad: a
+				 * record left there is a source that stopped
+				 * polling (and a reclaim could race its timer).
+				 */
+				if (s[k].g->notify == NOTIFY_POLLED)
+					fail("%s: source %d did not take a record in %d ms (%s)",
+					     s->how, s[k].g->source_id, s[k].wait_ms, now);
 				nleft++;		/* firmware reclaims it */
 				wr32(s[k].blk, 0);
 				wr64(s[k].ack, s[k].g->ack_write);
@@ -313,7 +324,7 @@ int main(void)
 	static struct src sea_src, sei_src, nmi_src, polled[MAX_POLLED];
 	struct ghes_src *g;
 	const char *opt;
-	int npolled = 0;
+	int i, npolled = 0;
 	uint64_t pa;
 
 	rig_name = "ghes_fuzz";
@@ -332,12 +343,13 @@ int main(void)
 		src_setup(&sei_src, NOTIFY_SEI, 0, "SEI");
 		sea_setup();
 	}
-	/* every polled GHESv2 source (a GHES v1 source has no read-ack) */
-	while ((g = ghes_find(NOTIFY_POLLED, npolled)) && g->type == HEST_TYPE_GHES_V2) {
+	/* every enabled polled GHESv2 source (GHES v1 has no read-ack) */
+	for (i = 0; (g = ghes_find(NOTIFY_POLLED, i)); i++) {
+		if (g->type != HEST_TYPE_GHES_V2 || !g->enabled)
+			continue;
 		if (npolled == MAX_POLLED)
 			fail("more than %d polled GHESv2 sources", MAX_POLLED);
-		src_setup(&polled[npolled], NOTIFY_POLLED, npolled, "polled");
-		npolled++;
+		src_setup(&polled[npolled++], NOTIFY_POLLED, i, "polled");
 	}
 	if (!npolled)
 		fail("no polled GHESv2 source in the HEST");

@@ -98,6 +98,8 @@ def main():
     ap.add_argument("--bad", default="")
     ap.add_argument("--base", type=lambda s: int(s, 0), default=0xC0000000)
     a = ap.parse_args()
+    if min(a.sea, a.nmi, a.sei, a.polled) < 0:
+        ap.error("a count of sources cannot be negative")
 
     # (v2, notify type, poll interval, source id or None, block length,
     # enabled, read-ack preserve mask, read-ack write value), and the
