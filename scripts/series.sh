@@ -73,7 +73,11 @@ cmd_export() {
 	# The blob ids of the "index" lines are abbreviated to a length git
 	# derives from how many objects it counts, which changes as a tree is
 	# packed (a cold run's new tree exported other bytes than patches/,
-	# the same tree packed the same bytes). patches/ has 9 digits: fix it.
+	# the same tree packed the same bytes). patches/ has 9 digits: ask
+	# for 9 (git writes more only where 9 are ambiguous). The user's and
+	# the system's git settings (diff prefixes, format.* headers) are left
+	# out for the same reason; the tree's own, its identity, stay.
+	GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null \
 	git -C "$RIG_TREE" -c core.abbrev=9 format-patch -q --zero-commit --base=base --no-signature \
 		--cover-letter --cover-from-description=subject \
 		-o "$tmp" base..series
