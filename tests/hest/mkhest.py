@@ -3,12 +3,12 @@
 would leave in memory for it.
 
   mkhest.py OUTDIR [--sea N] [--nmi M] [--sei K] [--sdei EV,...]
-            [--polled P] [--bad KIND,...] [--base ADDR]
+            [--bad KIND,...] [--base ADDR]
 
 Sources, in this order of ids: N GHESv2 notified by SEA (arm64), M GHESv2
 notified by NMI (x86), K GHESv2 notified by SEI (arm64), one GHESv2
 notified by SDEI per event number EV (arm64; the notification's vector),
-P GHESv2 polled (default 1), one GHES v1 polled. All
+one GHESv2 polled, one GHES v1 polled. All
 registers and blocks live in a region at ADDR that the kernel does not
 treat as RAM (a cold-plugged DIMM, which the UEFI firmware leaves out of
 its memory map):
@@ -94,12 +94,9 @@ def main():
     ap.add_argument("--nmi", type=int, default=0)
     ap.add_argument("--sei", type=int, default=0)
     ap.add_argument("--sdei", default="")
-    ap.add_argument("--polled", type=int, default=1)
     ap.add_argument("--bad", default="")
     ap.add_argument("--base", type=lambda s: int(s, 0), default=0xC0000000)
     a = ap.parse_args()
-    if min(a.sea, a.nmi, a.sei, a.polled) < 0:
-        ap.error("a count of sources cannot be negative")
 
     # (v2, notify type, poll interval, source id or None, block length,
     # enabled, read-ack preserve mask, read-ack write value), and the
@@ -109,7 +106,7 @@ def main():
     events = [int(e, 0) for e in filter(None, a.sdei.split(","))]
     srcs = ([(True, 8, 0) + ok] * a.sea + [(True, 4, 0) + ok] * a.nmi +
             [(True, 9, 0) + ok] * a.sei + [(True, 11, 0) + ok] * len(events) +
-            [(True, 0, POLL_MS) + ok] * a.polled + [(False, 0, POLL_MS) + ok])
+            [(True, 0, POLL_MS) + ok, (False, 0, POLL_MS) + ok])
     first_sdei = a.sea + a.nmi + a.sei
     vectors = [0] * first_sdei + events + [0] * (len(srcs) - first_sdei - len(events))
     bad = {
