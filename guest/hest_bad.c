@@ -29,6 +29,13 @@
  *    tell, so no line is due; its acknowledgment is lost (the register
  *    reads as before, which this program checks: else the case proves
  *    nothing), and the source works, for this record and the next;
+ *  - with "esa-abort", "ack-abort", "block-abort" (scenarios hest-abort-*),
+ *    the error status address register, the read-ack register or the
+ *    block at an address where nothing answers, so that reading it aborts
+ *    (an SEA): the kernel names the source, what it cannot read and the
+ *    address, and refuses the source at probe (GHES.N is not bound); with
+ *    "ack-abort", a record posted in its block is never read. This
+ *    program reads none of those addresses itself;
  *  - every other source (the SEA one, the polled GHESv2 and GHES v1):
  *    works.
  * "Works": a record firmware posts is taken (block cleared, read-ack
@@ -90,6 +97,24 @@ static int ack_unusable(const struct ghes_src *g, char *line, size_t n)
 	return 1;
 }
 
+/*
+ * "esa-abort", "ack-abort", "block-abort": the address of @g that aborts
+ * when read, in @addr, and what the kernel calls it; NULL if none does.
+ */
+static const char *aborts(const struct ghes_src *g, uint64_t *addr)
+{
+	*addr = g->esa;
+	if (*addr == UNASSIGNED_PA)
+		return "error status address register";
+	*addr = g->ack;
+	if (g->type == HEST_TYPE_GHES_V2 && *addr == UNASSIGNED_PA)
+		return "read-ack register";
+	*addr = rd64(devmem_map(g->esa, 8));
+	if (*addr == UNASSIGNED_PA)
+		return "error status block";
+	return NULL;
+}
+
 static void post(struct post *p, struct ghes_src *g)
 {
 	char line[160];
@@ -101,7 +126,8 @@ static void post(struct post *p, struct ghes_src *g)
 		/* Not the rig's register: only read it, 32 bits at a time. */
 		p->ro = devmem_map(g->ack, 4);
 		p->ro_was = rd32(p->ro);
-	} else if (g->ack && !ack_unusable(g, line, sizeof(line))) {
+	} else if (g->ack && g->ack != UNASSIGNED_PA &&
+		   !ack_unusable(g, line, sizeof(line))) {
 		p->ack = devmem_map(g->ack, 8);
 	}
 	p->pa = virt_to_phys_self(own_page());
@@ -242,7 +268,26 @@ int main(void)
 
 	for (i = 0; i < nr_ghes_srcs; i++) {
 		struct ghes_src *g = &ghes_srcs[i];
+		const char *what;
+		uint64_t addr;
 
+		what = aborts(g, &addr);
+		if (what) {
+			/* 7.3 takes the record, and dies acknowledging it. */
+			if (!strcmp(what, "read-ack register")) {
+				post(&p[i], g);
+				never_read(&p[i], "read-ack register aborts");
+			}
+			want_line("source %d: cannot read its %s at 0x%llx: not used",
+				  g->source_id, what, (unsigned long long)addr);
+			snprintf(line, sizeof(line), "/sys/bus/platform/drivers/GHES/GHES.%d",
+				 g->source_id);
+			if (!access(line, F_OK))
+				fail("source %d: bound to GHES, though its %s aborts",
+				     g->source_id, what);
+			bad++;
+			continue;
+		}
 		post(&p[i], g);
 		if (!g->enabled) {
 			never_read(&p[i], "Enabled 0");

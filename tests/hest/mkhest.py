@@ -29,6 +29,10 @@ other sources have 0 and 1). Read-ack registers the kernel cannot use:
 APEI does not access), "ack-width" (access size code 5, which no ACPI
 version defines); and one it cannot write: "ack-read-only" (a 32-bit
 register that ignores writes, QEMU virt's GICD_IIDR at 0x08000008).
+Addresses where nothing answers, so that a read aborts (0x09100000, which
+QEMU virt leaves unassigned): "ack-abort" (the read-ack register there),
+"esa-abort" (the error status address register there), "block-abort"
+(the block there, as the register says).
 
 Writes OUTDIR/hest.asl (and, with --sdei, OUTDIR/sdei.asl: the SDEI
 table, a bare header, by which the kernel knows SDEI firmware is there),
@@ -43,6 +47,7 @@ BLOCK_LEN = 1024
 BLOCK_OFF = 0x10000
 BLOCK_STRIDE = 0x600
 POLL_MS = 50
+UNASSIGNED = 0x09100000
 
 
 def gas(name, addr, space=0, bits=64, access=4):
@@ -123,15 +128,22 @@ def main():
         "ack-space": {"space": 2},
         "ack-width": {"access": 5},
         "ack-read-only": {"addr": 0x08000008, "bits": 32, "access": 3},
+        "ack-abort": {"addr": UNASSIGNED},
+    }
+    # where the register, or the block, is not the usual one
+    bad_where = {
+        "esa-abort": {"esa": UNASSIGNED},
+        "block-abort": {"blk": UNASSIGNED},
     }
     ack_gases = [None] * len(srcs)
+    wheres = [{}] * len(srcs)
     for kind in filter(None, a.bad.split(",")):
-        if kind in bad_ack:
+        if kind in bad_ack or kind in bad_where:
             srcs.append((True, 0, POLL_MS) + ok)
-            ack_gases.append(bad_ack[kind])
         else:
             srcs.append(bad[kind])
-            ack_gases.append(None)
+        ack_gases.append(bad_ack.get(kind))
+        wheres.append(bad_where.get(kind, {}))
         vectors.append(0)
     assert 16 * len(srcs) <= BLOCK_OFF
 
@@ -140,9 +152,9 @@ def main():
     layout = []
     for k, (v2, notify, poll, sid, blen, enabled, preserve,
             write) in enumerate(srcs):
-        esa = a.base + 16 * k
+        esa = wheres[k].get("esa", a.base + 16 * k)
         ack = a.base + 16 * k + 8
-        blk = a.base + BLOCK_OFF + k * BLOCK_STRIDE
+        blk = wheres[k].get("blk", a.base + BLOCK_OFF + k * BLOCK_STRIDE)
         ack_gas = dict(ack_gases[k] or {})
         ack = ack_gas.pop("addr", ack)
         body += ghes(v2, k if sid is None else sid, notify, poll, esa,
