@@ -33,9 +33,11 @@
  *    the error status address register, the read-ack register or the
  *    block at an address where nothing answers, so that reading it aborts
  *    (an SEA): the kernel names the source, what it cannot read and the
- *    address, and refuses the source at probe (GHES.N is not bound); with
- *    "ack-abort", a record posted in its block is never read. This
- *    program reads none of those addresses itself;
+ *    address, and refuses the source at probe (GHES.N exists and is not
+ *    bound, with no second line from the driver core); with "ack-abort",
+ *    a record posted in its block is never read. This program never
+ *    reads such a source's register or block (its SEA trigger loads the
+ *    same unassigned address, for the SEA source);
  *  - every other source (the SEA one, the polled GHESv2 and GHES v1):
  *    works.
  * "Works": a record firmware posts is taken (block cleared, read-ack
@@ -100,6 +102,7 @@ static int ack_unusable(const struct ghes_src *g, char *line, size_t n)
 /*
  * "esa-abort", "ack-abort", "block-abort": the address of @g that aborts
  * when read, in @addr, and what the kernel calls it; NULL if none does.
+ * UNASSIGNED_PA must be mkhest.py's UNASSIGNED.
  */
 static const char *aborts(const struct ghes_src *g, uint64_t *addr)
 {
@@ -280,11 +283,21 @@ int main(void)
 			}
 			want_line("source %d: cannot read its %s at 0x%llx: not used",
 				  g->source_id, what, (unsigned long long)addr);
+			snprintf(line, sizeof(line), "/sys/bus/platform/devices/GHES.%d",
+				 g->source_id);
+			if (access(line, F_OK))
+				fail("source %d: no device %s", g->source_id, line);
 			snprintf(line, sizeof(line), "/sys/bus/platform/drivers/GHES/GHES.%d",
 				 g->source_id);
 			if (!access(line, F_OK))
 				fail("source %d: bound to GHES, though its %s aborts",
 				     g->source_id, what);
+			snprintf(line, sizeof(line), "GHES.%d: probe with driver GHES failed",
+				 g->source_id);
+			if (count_log(line))
+				fail("source %d: a second line, from the driver core: %s",
+				     g->source_id, line);
+			info("source %d: not bound", g->source_id);
 			bad++;
 			continue;
 		}
@@ -325,6 +338,11 @@ int main(void)
 			bad++;
 		} else {
 			works(&p[i], g->notify == NOTIFY_SEA ? "SEA" : "polled");
+			snprintf(line, sizeof(line), "/sys/bus/platform/drivers/GHES/GHES.%d",
+				 g->source_id);
+			if (access(line, F_OK))
+				fail("source %d works, but %s is not there: the bound test would prove nothing",
+				     g->source_id, line);
 			good++;
 		}
 	}

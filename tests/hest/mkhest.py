@@ -47,7 +47,7 @@ BLOCK_LEN = 1024
 BLOCK_OFF = 0x10000
 BLOCK_STRIDE = 0x600
 POLL_MS = 50
-UNASSIGNED = 0x09100000
+UNASSIGNED = 0x09100000  # guest/rig.h's UNASSIGNED_PA
 
 
 def gas(name, addr, space=0, bits=64, access=4):
