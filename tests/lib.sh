@@ -47,7 +47,7 @@ t_run() {
 # one of T_JOBS slot files is held by each). t_wait starts what is still
 # queued, waits for them all and reports them in the order they were
 # queued.
-T_BG=() T_BG_CMD=() T_BG_STARTED=0
+T_BG=() T_BG_CMD=() T_BG_STARTED=0 T_STARTERS=()
 T_JOBS=$(nproc)
 T_SLOTS=$T_LOGS/.slots
 t_bg() {
@@ -82,7 +82,7 @@ t_start() {
 	T_BG_STARTED=${#T_BG[@]}
 	[ -n "$order" ] || return 0
 	mkdir -p "$T_SLOTS"
-	for i in $order; do rm -f "$T_LOGS/${T_BG[$i]}.rc"; done
+	for i in $order; do rm -f "$T_LOGS/${T_BG[$i]}.rc" "$T_LOGS/${T_BG[$i]}.log"; done
 	(
 		for i in $order; do
 			t_slot
@@ -97,6 +97,36 @@ t_start() {
 		done
 		wait
 	) &
+	T_STARTERS+=($!)
+}
+
+t_children() {	# t_children PID: the processes PID started
+	local f k v
+	for f in /proc/[0-9]*/status; do
+		while read -r k v; do
+			[ "$k" = PPid: ] || continue
+			[ "$v" = "$1" ] && { f=${f#/proc/}; echo "${f%/status}"; }
+			break
+		done 2>/dev/null < "$f" || true
+	done
+}
+
+t_kill_tree() {	# t_kill_tree PID: stop PID, then what it started
+	local c kids
+	kids=$(t_children "$1")
+	kill "$1" 2>/dev/null || true
+	for c in $kids; do t_kill_tree "$c"; done
+}
+
+# t_abort: stop what t_start left running, for a run that ends before its
+# t_wait (tests/run.sh's EXIT trap): a starter is a child of this shell
+# until t_wait has waited for it.
+t_abort() {
+	local p
+	for p in "${T_STARTERS[@]}"; do
+		[[ " $(t_children $$ | tr '\n' ' ') " == *" $p "* ]] && t_kill_tree "$p"
+	done
+	return 0
 }
 
 t_wait() {
@@ -107,7 +137,7 @@ t_wait() {
 		read -r rc secs 2>/dev/null < "$T_LOGS/$name.rc" || { rc=1 secs=0; }
 		t_count "$name" "$rc" "$secs"
 	done
-	T_BG=() T_BG_CMD=() T_BG_STARTED=0
+	T_BG=() T_BG_CMD=() T_BG_STARTED=0 T_STARTERS=()
 }
 
 # Did test NAME pass (it ran, and is not among the failures)?
