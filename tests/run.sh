@@ -15,6 +15,9 @@
 # -> series -> build -> boot -> inject -> verdict.
 . "$(dirname "$0")/../scripts/lib.sh"
 . "$RIG_TOP/tests/lib.sh"
+# Boots still running when the run ends early (a setup failure, ^C) stop
+# with it.
+trap t_abort EXIT
 
 # --full: also build the final series in the configurations the bots
 # build (arm64 without ACPI, arm64 and x86_64 without GHES and without
@@ -120,7 +123,7 @@ on73_key() {	# on73_key ARCH NAME IMAGE -> a hash of the boot's inputs
 		cat "$3.key" 2>/dev/null || echo "no image"
 		dpkg-query -W qemu-system-arm qemu-system-x86 qemu-efi-aarch64 ovmf 2>/dev/null || true
 		cat "$RIG_CACHE/guest-arm64-root/.rig-packages" 2>/dev/null || true
-		[ "$prog" != kvm_selftests ] ||
+		[ "$prog" != kvm_selftests ] || [ ! -d "$TT/kselftest-$1/usr" ] ||
 			find "$TT/kselftest-$1/usr" -type f -exec sha256sum {} + | LC_ALL=C sort
 	} | sha256sum | cut -c1-24
 }
@@ -170,32 +173,31 @@ mutants_of() {	# mutants_of ARCH -> the mutant patches that name its tests
 	grep -lE "^Must-(fail|survive): ([^ ]*-$1|boot-$1-[^ ]*)( |$)" "$T"/mutants/*.patch || true
 }
 
-mutant_builds() {	# mutant_builds ARCH
+mutant_builds() {	# mutant_builds ARCH, and the boots of each (boots_of)
 	local arch=$1 m n
 	for m in $(mutants_of "$arch"); do
 		n=$(basename "$m" | cut -c1-4)
 		t_run "mutant-$n-apply-$arch" "$T/hooks-branch.sh" "mutant-$n" rig-hooks "$m"
 		t_run "build-$arch-mutant-$n" "$T/build-at.sh" "$arch" "mutant-$n" "$TT/build-$arch" \
 			--save "mutant-$n-$arch"
+		boots_of "$arch" mutant "$m"
 	done
 }
 
-mutant_tests() {	# mutant_tests ARCH
-	local arch=$1 m n line what name re cmd
-	for m in $(mutants_of "$arch"); do
-		n=$(basename "$m" | cut -c1-4)
-		while IFS= read -r line; do
-			what=${line%%:*} line=${line#*: } name=${line%% *} re=${line#"$name"}
-			re=${re# }
-			[[ "$name" == *-"$arch" || "$name" == boot-"$arch"-* ]] || continue
-			mapfile -d '' -t cmd < <(test_cmd "$name" "$IMG/mutant-$n-$arch")
-			if [ "$what" = Must-fail ]; then
-				t_bg "mutant-$n-fails-$name" "$T/expect-fail.sh" "$re" "${cmd[@]}"
-			else
-				t_bg "mutant-$n-survives-$name" "${cmd[@]}"
-			fi
-		done < <(grep -E '^Must-(fail|survive): ' "$m")
-	done
+mutant_tests() {	# mutant_tests ARCH MUTANT-PATCH
+	local arch=$1 m=$2 n line what name re cmd
+	n=$(basename "$m" | cut -c1-4)
+	while IFS= read -r line; do
+		what=${line%%:*} line=${line#*: } name=${line%% *} re=${line#"$name"}
+		re=${re# }
+		[[ "$name" == *-"$arch" || "$name" == boot-"$arch"-* ]] || continue
+		mapfile -d '' -t cmd < <(test_cmd "$name" "$IMG/mutant-$n-$arch")
+		if [ "$what" = Must-fail ]; then
+			t_bg "mutant-$n-fails-$name" "$T/expect-fail.sh" "$re" "${cmd[@]}"
+		else
+			t_bg "mutant-$n-survives-$name" "${cmd[@]}"
+		fi
+	done < <(grep -E '^Must-(fail|survive): ' "$m")
 }
 
 # The first commit of the series that changes ARCH's fixmap.h, a header
@@ -241,37 +243,43 @@ builds() {
 		[ -n "$with73" ] || [ "$dir" = "$B" ] || continue
 		compiles "$c" "$arch" || continue
 		t_run "build-$arch-$n" "$T/build-at.sh" "$arch" "$c" "$dir" $plain
-		# Not with the base build: the fixmap change's, which follows,
-		# keeps both CPUs busy; the small builds after it do not.
+		# 7.3's boots: not beside the base build but after the fixmap
+		# change's, which keeps both CPUs busy; the small builds after
+		# it do not.
 		[ "$c" = "$split" ] && [ -n "$with73" ] && boots_of "$arch" 7.3
 	done
+	[ -z "$split" ] && [ -n "$with73" ] && boots_of "$arch" 7.3
 	[ -n "$with73" ] && t_run "sparse-$arch-no-new-warnings" "$T/sparse.sh" "$arch" series "$B"
 	t_run "build-$arch-series" "$T/build-at.sh" "$arch" rig-hooks "$B" --save "series-$arch"
+	boots_of "$arch" series
 
 	if [ "$arch" = arm64 ]; then
-		[ -z "$full" ] || t_run build-arm64-series-nosei "$T/build-at.sh" arm64 rig-hooks "$B" \
-			--save series-nosei-arm64 --config "$T/configs/no-sei.config"
+		if [ -n "$full" ]; then
+			t_run build-arm64-series-nosei "$T/build-at.sh" arm64 rig-hooks "$B" \
+				--save series-nosei-arm64 --config "$T/configs/no-sei.config"
+			boots_of arm64 nosei
+		fi
 		# The series' KVM selftest and upstream's external_aborts, for
 		# the kvm-selftests scenario (on the series and on 7.3).
 		t_run build-arm64-kvm-selftests "$T/kvm-selftests.sh" series "$TT/kselftest-arm64"
+		boots_of arm64 kselftests
 	fi
-	boots_of "$arch" series
 	mutant_builds "$arch"
-	boots_of "$arch" mutants
 }
 
-# boots_of ARCH WHAT: queue the boots of what was just built: "7.3" (its
-# rows but the one of the KVM selftests, built after the series),
-# "series" (its rows, KUnit, that row of 7.3's, and with --full the
-# series without SEI), "mutants". On arm64 they start at once (t_start),
-# beside the builds that follow, which t_run runs at the lowest priority,
-# so that they use the CPU time those builds leave (each small build ends
-# in a link, on one CPU); at most one more than the CPUs at once (five
-# side by side took as long, at 99%). On x86_64 they wait for its builds
-# (t_wait), one per CPU: beside more work than that, its debug kernel
-# twice took a device interrupt in identify_cpu(), before ACPI is up, that
-# KASAN reported as a wild access in handle_edge_irq() (7.3's code, the
-# boots' timing); its boots are a minute either way.
+# boots_of ARCH WHAT [MUTANT-PATCH]: queue the boots of what was just
+# built: "7.3" (its rows but the KVM selftests' one), "series" (its rows
+# but that one, and KUnit), "nosei" (--full: the series without SEI),
+# "kselftests" (the KVM selftests' row, on the series and on 7.3),
+# "mutant" (the tests MUTANT-PATCH names). On arm64 they start at once
+# (t_start), beside the builds that follow, which t_run runs at the lowest
+# priority, so that they use the CPU time those builds leave (each small
+# build ends in a link, on one CPU); at most one more than the CPUs at
+# once (five side by side took as long, at 99%). On x86_64 they wait for
+# its builds (t_wait), one per CPU: beside more work than that, its debug
+# kernel twice took a device interrupt in identify_cpu(), before ACPI is
+# up, that KASAN reported as a wild access in handle_edge_irq() (7.3's
+# code, the boots' timing); its boots are a minute either way.
 boots_of() {
 	local arch=$1 what=$2 base=$IMG/base-$1 img=$IMG/series-$1
 	case "$what" in
@@ -279,17 +287,18 @@ boots_of() {
 	series)
 		t_bg "kunit-ghes-$arch" "$T/kunit-boot.sh" "$arch" "$img" \
 			"$T_LOGS/console-$arch-kunit.log"
-		scenarios "$arch" series "$img"
-		[ "$arch" = arm64 ] || [ -n "$full" ] && scenarios "$arch" 7.3 "$base" kselftests
-		if [ "$arch" = arm64 ] && [ -n "$full" ]; then
-			t_bg boot-arm64-sei-nosei "$T/scenario.sh" arm64 sei-nosei \
-				"$IMG/series-nosei-arm64" "$T_LOGS/console-arm64-sei-nosei.log"
-			t_bg boot-arm64-sei-live-fails-without-sei "$T/expect-fail.sh" \
-				'record: source 1 block not cleared' \
-				"$T/scenario.sh" arm64 sei-live "$IMG/series-nosei-arm64" \
-				"$T_LOGS/console-arm64-sei-live-nosei.log"
-		fi ;;
-	mutants) mutant_tests "$arch" ;;
+		scenarios "$arch" series "$img" others ;;
+	nosei)
+		t_bg boot-arm64-sei-nosei "$T/scenario.sh" arm64 sei-nosei \
+			"$IMG/series-nosei-arm64" "$T_LOGS/console-arm64-sei-nosei.log"
+		t_bg boot-arm64-sei-live-fails-without-sei "$T/expect-fail.sh" \
+			'record: source 1 block not cleared' \
+			"$T/scenario.sh" arm64 sei-live "$IMG/series-nosei-arm64" \
+			"$T_LOGS/console-arm64-sei-live-nosei.log" ;;
+	kselftests)
+		scenarios "$arch" series "$img" kselftests
+		scenarios "$arch" 7.3 "$base" kselftests ;;
+	mutant)	mutant_tests "$arch" "$3" ;;
 	esac
 	[ "$arch" = arm64 ] && t_start
 	return 0
