@@ -15,9 +15,6 @@
 # -> series -> build -> boot -> inject -> verdict.
 . "$(dirname "$0")/../scripts/lib.sh"
 . "$RIG_TOP/tests/lib.sh"
-# Boots still running when the run ends early (a setup failure, ^C) stop
-# with it.
-trap t_abort EXIT
 
 # --full: also build the final series in the configurations the bots
 # build (arm64 without ACPI, arm64 and x86_64 without GHES and without
@@ -123,42 +120,32 @@ on73_key() {	# on73_key ARCH NAME IMAGE -> a hash of the boot's inputs
 		cat "$3.key" 2>/dev/null || echo "no image"
 		dpkg-query -W qemu-system-arm qemu-system-x86 qemu-efi-aarch64 ovmf 2>/dev/null || true
 		cat "$RIG_CACHE/guest-arm64-root/.rig-packages" 2>/dev/null || true
-		[ "$prog" != kvm_selftests ] || [ ! -d "$TT/kselftest-$1/usr" ] ||
+		[ ! -d "$TT/kselftest-$1/usr" ] ||
 			find "$TT/kselftest-$1/usr" -type f -exec sha256sum {} + | LC_ALL=C sort
 	} | sha256sum | cut -c1-24
 }
 
-# scenarios ARCH ON IMAGE [ROWS]: queue the scenarios of tests/scenarios
-# for ARCH on IMAGE. ON is "series" (every row) or "7.3" (the rows that
-# must fail there, and with --full those that pass there too). ROWS is
-# "kselftests" for the rows that boot the KVM selftests (built after the
-# series), "others" for the rest; every row if not given.
-scenarios() {
-	local arch=$1 on=$2 img=$3 rows=${4:-} name on73 re prog
+# Every scenario of tests/scenarios for ARCH on the series; on 7.3 (if
+# BASE-IMAGE is given) those that must fail there, and with --full those
+# that pass there too.
+scenarios() {	# scenarios ARCH SERIES-IMAGE [BASE-IMAGE]
+	local arch=$1 img=$2 base=${3:-} name on73 re
 	for name in $("$T/scenario.sh" --list "$arch"); do
 		on73=$("$T/scenario.sh" --field "$arch" "$name" 6)
 		[ "$on73" = nosei ] && continue
-		prog=$("$T/scenario.sh" --field "$arch" "$name" 3)
-		prog=${prog%%:*}
-		case "$rows" in
-		kselftests) [ "$prog" = kvm_selftests ] || continue ;;
-		others) [ "$prog" != kvm_selftests ] || continue ;;
-		esac
-		if [ "$on" = series ]; then
-			t_bg "boot-$arch-$name" "$T/scenario.sh" "$arch" "$name" "$img" \
-				"$T_LOGS/console-$arch-$name.log"
-			continue
-		fi
-		inputs=$(on73_key "$arch" "$name" "$img")
+		t_bg "boot-$arch-$name" "$T/scenario.sh" "$arch" "$name" "$img" \
+			"$T_LOGS/console-$arch-$name.log"
+		[ -n "$base" ] || continue
+		inputs=$(on73_key "$arch" "$name" "$base")
 		case "$on73" in
 		pass|pass\ always)
 			[ -n "$full" ] || [ "$on73" = "pass always" ] || continue
 			t_bg "boot-$arch-$name-on-7.3" "$T/once.sh" "$TT/passed-on-7.3" "$inputs" \
-				"$T/scenario.sh" "$arch" "$name" "$img" \
+				"$T/scenario.sh" "$arch" "$name" "$base" \
 				"$T_LOGS/console-$arch-$name-on-7.3.log" ;;
 		fail\ *) re=${on73#fail }
 			t_bg "boot-$arch-$name-fails-on-7.3" "$T/once.sh" "$TT/passed-on-7.3" "$inputs" \
-				"$T/expect-fail.sh" "$re" "$T/scenario.sh" "$arch" "$name" "$img" \
+				"$T/expect-fail.sh" "$re" "$T/scenario.sh" "$arch" "$name" "$base" \
 				"$T_LOGS/console-$arch-$name-on-7.3.log" ;;
 		*)	die "scenario $name ($arch): on 7.3 is '$on73'" ;;
 		esac
@@ -173,31 +160,32 @@ mutants_of() {	# mutants_of ARCH -> the mutant patches that name its tests
 	grep -lE "^Must-(fail|survive): ([^ ]*-$1|boot-$1-[^ ]*)( |$)" "$T"/mutants/*.patch || true
 }
 
-mutant_builds() {	# mutant_builds ARCH, and the boots of each (boots_of)
+mutant_builds() {	# mutant_builds ARCH
 	local arch=$1 m n
 	for m in $(mutants_of "$arch"); do
 		n=$(basename "$m" | cut -c1-4)
 		t_run "mutant-$n-apply-$arch" "$T/hooks-branch.sh" "mutant-$n" rig-hooks "$m"
 		t_run "build-$arch-mutant-$n" "$T/build-at.sh" "$arch" "mutant-$n" "$TT/build-$arch" \
 			--save "mutant-$n-$arch"
-		boots_of "$arch" mutant "$m"
 	done
 }
 
-mutant_tests() {	# mutant_tests ARCH MUTANT-PATCH
-	local arch=$1 m=$2 n line what name re cmd
-	n=$(basename "$m" | cut -c1-4)
-	while IFS= read -r line; do
-		what=${line%%:*} line=${line#*: } name=${line%% *} re=${line#"$name"}
-		re=${re# }
-		[[ "$name" == *-"$arch" || "$name" == boot-"$arch"-* ]] || continue
-		mapfile -d '' -t cmd < <(test_cmd "$name" "$IMG/mutant-$n-$arch")
-		if [ "$what" = Must-fail ]; then
-			t_bg "mutant-$n-fails-$name" "$T/expect-fail.sh" "$re" "${cmd[@]}"
-		else
-			t_bg "mutant-$n-survives-$name" "${cmd[@]}"
-		fi
-	done < <(grep -E '^Must-(fail|survive): ' "$m")
+mutant_tests() {	# mutant_tests ARCH
+	local arch=$1 m n line what name re cmd
+	for m in $(mutants_of "$arch"); do
+		n=$(basename "$m" | cut -c1-4)
+		while IFS= read -r line; do
+			what=${line%%:*} line=${line#*: } name=${line%% *} re=${line#"$name"}
+			re=${re# }
+			[[ "$name" == *-"$arch" || "$name" == boot-"$arch"-* ]] || continue
+			mapfile -d '' -t cmd < <(test_cmd "$name" "$IMG/mutant-$n-$arch")
+			if [ "$what" = Must-fail ]; then
+				t_bg "mutant-$n-fails-$name" "$T/expect-fail.sh" "$re" "${cmd[@]}"
+			else
+				t_bg "mutant-$n-survives-$name" "${cmd[@]}"
+			fi
+		done < <(grep -E '^Must-(fail|survive): ' "$m")
+	done
 }
 
 # The first commit of the series that changes ARCH's fixmap.h, a header
@@ -212,8 +200,7 @@ fixmap_commit() {	# fixmap_commit ARCH
 }
 
 # builds ARCH: 7.3 (arm64), every patch that changes a file ARCH
-# compiles, the series and its variants, the mutants; the boots of each
-# image are queued once it is built (boots_of).
+# compiles, the series and its variants, the mutants.
 builds() {
 	local arch=$1 A B with73= split dir plain i c n
 	# Two build directories per architecture, so that no run walks a
@@ -243,65 +230,44 @@ builds() {
 		[ -n "$with73" ] || [ "$dir" = "$B" ] || continue
 		compiles "$c" "$arch" || continue
 		t_run "build-$arch-$n" "$T/build-at.sh" "$arch" "$c" "$dir" $plain
-		# 7.3's boots: not beside the base build but after the fixmap
-		# change's, which keeps both CPUs busy; the small builds after
-		# it do not.
-		[ "$c" = "$split" ] && [ -n "$with73" ] && boots_of "$arch" 7.3
 	done
-	[ -z "$split" ] && [ -n "$with73" ] && boots_of "$arch" 7.3
 	[ -n "$with73" ] && t_run "sparse-$arch-no-new-warnings" "$T/sparse.sh" "$arch" series "$B"
 	t_run "build-$arch-series" "$T/build-at.sh" "$arch" rig-hooks "$B" --save "series-$arch"
-	boots_of "$arch" series
 
 	if [ "$arch" = arm64 ]; then
-		if [ -n "$full" ]; then
-			t_run build-arm64-series-nosei "$T/build-at.sh" arm64 rig-hooks "$B" \
-				--save series-nosei-arm64 --config "$T/configs/no-sei.config"
-			boots_of arm64 nosei
-		fi
+		[ -z "$full" ] || t_run build-arm64-series-nosei "$T/build-at.sh" arm64 rig-hooks "$B" \
+			--save series-nosei-arm64 --config "$T/configs/no-sei.config"
 		# The series' KVM selftest and upstream's external_aborts, for
 		# the kvm-selftests scenario (on the series and on 7.3).
 		t_run build-arm64-kvm-selftests "$T/kvm-selftests.sh" series "$TT/kselftest-arm64"
-		boots_of arm64 kselftests
 	fi
 	mutant_builds "$arch"
 }
 
-# boots_of ARCH WHAT [MUTANT-PATCH]: queue the boots of what was just
-# built: "7.3" (its rows but the KVM selftests' one), "series" (its rows
-# but that one, and KUnit), "nosei" (--full: the series without SEI),
-# "kselftests" (the KVM selftests' row, on the series and on 7.3),
-# "mutant" (the tests MUTANT-PATCH names). On arm64 they start at once
-# (t_start), beside the builds that follow, which t_run runs at the lowest
-# priority, so that they use the CPU time those builds leave (each small
-# build ends in a link, on one CPU); at most one more than the CPUs at
-# once (five side by side took as long, at 99%). On x86_64 they wait for
-# its builds (t_wait), one per CPU: beside more work than that, its debug
-# kernel twice took a device interrupt in identify_cpu(), before ACPI is
-# up, that KASAN reported as a wild access in handle_edge_irq() (7.3's
-# code, the boots' timing); its boots are a minute either way.
-boots_of() {
-	local arch=$1 what=$2 base=$IMG/base-$1 img=$IMG/series-$1
-	case "$what" in
-	7.3)	scenarios "$arch" 7.3 "$base" others ;;
-	series)
-		t_bg "kunit-ghes-$arch" "$T/kunit-boot.sh" "$arch" "$img" \
-			"$T_LOGS/console-$arch-kunit.log"
-		scenarios "$arch" series "$img" others ;;
-	nosei)
+# boots ARCH: every boot of ARCH, side by side (t_bg): the series, 7.3,
+# the series without SEI, the mutants. arm64 one more than the CPUs: the
+# boots keep both CPUs busy (five side by side took as long, at 99%).
+# x86_64 one per CPU: with one more, its debug kernel twice took a device
+# interrupt in identify_cpu(), before ACPI is up, that KASAN reported as a
+# wild access in handle_edge_irq() (7.3's code, the boots' timing); its
+# boots are a minute either way.
+boots() {
+	local arch=$1 base=
+	T_JOBS=$(($(nproc) + 1))
+	[ "$arch" = x86_64 ] && T_JOBS=$(nproc)
+	[ "$arch" = arm64 ] || [ -n "$full" ] && base=$IMG/base-$arch
+	t_bg "kunit-ghes-$arch" "$T/kunit-boot.sh" "$arch" "$IMG/series-$arch" \
+		"$T_LOGS/console-$arch-kunit.log"
+	scenarios "$arch" "$IMG/series-$arch" "$base"
+	if [ "$arch" = arm64 ] && [ -n "$full" ]; then
 		t_bg boot-arm64-sei-nosei "$T/scenario.sh" arm64 sei-nosei \
 			"$IMG/series-nosei-arm64" "$T_LOGS/console-arm64-sei-nosei.log"
 		t_bg boot-arm64-sei-live-fails-without-sei "$T/expect-fail.sh" \
 			'record: source 1 block not cleared' \
 			"$T/scenario.sh" arm64 sei-live "$IMG/series-nosei-arm64" \
-			"$T_LOGS/console-arm64-sei-live-nosei.log" ;;
-	kselftests)
-		scenarios "$arch" series "$img" kselftests
-		scenarios "$arch" 7.3 "$base" kselftests ;;
-	mutant)	mutant_tests "$arch" "$3" ;;
-	esac
-	[ "$arch" = arm64 ] && t_start
-	return 0
+			"$T_LOGS/console-arm64-sei-live-nosei.log"
+	fi
+	mutant_tests "$arch"
 }
 
 # bots ARCH (--full): the final series in the configurations the bots build.
@@ -317,17 +283,10 @@ bots() {
 }
 
 for arch in arm64 x86_64; do
-	T_JOBS=$(($(nproc) + 1))
-	[ "$arch" = x86_64 ] && T_JOBS=$(nproc)
-	if [ "$arch" = arm64 ]; then
-		t_phase "arm64: builds, and the boots of each image once built"
-		builds arm64
-		t_phase "arm64: the boots left when the builds end"
-	else
-		t_phase "x86_64: builds: every patch, the series, its variants"
-		builds x86_64
-		t_phase "x86_64: boots: the series, the mutants"
-	fi
+	t_phase "$arch: builds: 7.3, every patch, the series, its variants"
+	builds "$arch"
+	t_phase "$arch: boots: the series, 7.3, the mutants"
+	boots "$arch"
 	t_wait
 	[ -n "$full" ] || continue
 	t_phase "$arch: the configurations the bots build"
