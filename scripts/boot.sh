@@ -46,7 +46,9 @@ early_x86_report() {	# early_x86_report LOG
 # _OSC; 2 boots of 14 in one cold run, none in the runs before it). An
 # x86_64 console with no line of APEI's yet and nothing new for 30 s is
 # such a hang: the guest is stopped and gets the same tries. Once APEI
-# is up a hang runs to the timeout and fails, as any other does.
+# is up a hang runs to the timeout and fails, as any other does. Only a
+# console that shows the kernel's banner is watched so: a kernel told to
+# be quiet (the bench's loglevel=1) prints nothing before its program.
 before_apei() {	# before_apei LOG: APEI has printed nothing yet
 	[ -f "$1" ] || return 0
 	! grep -qE 'HEST: Table parsing|GHES: ' "$1"
@@ -140,7 +142,8 @@ boot_once() {
 	# console has said "Kernel panic" and then nothing for 10 s.
 	stopped= quiet=0 size=-1 equiet=0 esize=-1
 	while kill -0 "$qemu" 2>/dev/null; do
-		if [ "$arch" = x86_64 ] && before_apei "$log"; then
+		if [ "$arch" = x86_64 ] && before_apei "$log" &&
+			grep -q 'Linux version' "$log" 2>/dev/null; then
 			now=$(stat -c %s "$log" 2>/dev/null || echo 0)
 			if [ "$now" = "$esize" ]; then equiet=$((equiet + 1)); else equiet=0 esize=$now; fi
 			if [ "$equiet" -ge 30 ]; then
